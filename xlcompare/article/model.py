@@ -42,6 +42,28 @@ class Article:
     blocks: list[Block] = field(default_factory=list)
     detected_language: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # HTML only: the decoded HTML source, and for each character of `text` where it starts and
+    # ends in that source (an entity such as &amp; is one text character spanning five).
+    source_text: str | None = field(default=None, repr=False)
+    source_offsets: list[int] | None = field(default=None, repr=False)
+    source_offset_ends: list[int] | None = field(default=None, repr=False)
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """[start, end) of `text` as offsets into the decoded input file.
+
+        The identity for text and Markdown input; for HTML, the span of the HTML source from
+        the first character's start to the last character's end (tags inside included).
+        """
+        if not 0 <= start <= end <= len(self.text):
+            raise IndexError(f"span [{start}, {end}) outside 0..{len(self.text)}")
+        if self.source_offsets is None:
+            return start, end
+        ends = self.source_offset_ends or [o + 1 for o in self.source_offsets]
+        if start == end:
+            position = self.source_offsets[start] if start < len(self.text) else (
+                ends[-1] if ends else 0)
+            return position, position
+        return self.source_offsets[start], ends[end - 1]
 
     def is_boilerplate(self, start: int, end: int) -> bool:
         """True when [start, end) lies mostly inside a boilerplate block."""

@@ -1,0 +1,144 @@
+"""Read an article file into an `Article`: decode, extract (HTML), detect, mark, describe."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from xlcompare.article.boilerplate import mark_blocks
+from xlcompare.article.decode import decode_bytes, decode_with
+from xlcompare.article.html_text import extract_html_text
+from xlcompare.article.language import (
+    LANGUAGE_NAMES,
+    canonical_language,
+    guess_language,
+)
+from xlcompare.article.metadata import extract_date, extract_title
+from xlcompare.article.model import Article
+from xlcompare.errors import InputError, LanguageError
+
+log = logging.getLogger(__name__)
+
+SOURCE_FORMATS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+}
+
+
+def _language_name(code: str | None) -> str:
+    return f"{LANGUAGE_NAMES.get(code or '', code)} ({code})" if code else "unknown"
+
+
+def load_article(
+    path: str | Path,
+    language: str | None = None,
+    encoding: str | None = None,
+) -> Article:
+    """Read a .txt, .md or .html article.
+
+    `language` None or "auto" detects it; an explicit language wins, and a disagreement with
+    detection is recorded in `article.warnings` (and logged). `encoding` forces a codec;
+    otherwise UTF-8/UTF-16 are accepted and anything else is refused with the likely codec.
+    """
+    file = Path(path)
+    name = str(path)
+    source_format = SOURCE_FORMATS.get(file.suffix.lower())
+    if source_format is None:
+        accepted = ", ".join(sorted(SOURCE_FORMATS))
+        raise InputError(
+            f"{name}: unsupported file type {file.suffix or '(no extension)'!r}; "
+            f"xlcompare reads {accepted} (save the article as text or HTML)"
+        )
+    if not file.exists():
+        raise InputError(f"{name}: no such file; check the path")
+    if not file.is_file():
+        raise InputError(f"{name}: not a regular file; give the path of an article file")
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            f"{name}: cannot be read ({exc.strerror}); check its permissions"
+        ) from None
+
+    if encoding:
+        decoded, used_encoding = decode_with(data, name, encoding)
+    else:
+        decoded, used_encoding = decode_bytes(data, name)
+
+    html = None
+    if source_format == "html":
+        html = extract_html_text(decoded)
+        text = html.text
+        if not text.strip():
+            raise InputError(f"{name}: the HTML page has no visible text")
+    else:
+        text = decoded
+
+    furniture = html.furniture if html is not None else []
+    # Detect on the text outside known furniture, so a sidebar cannot outvote the story.
+    detection_text = text
+    if furniture:
+        pieces, last = [], 0
+        for start, end, _why in furniture:
+            pieces.append(text[last:start])
+            last = max(last, end)
+        pieces.append(text[last:])
+        detection_text = "\n".join(pieces)
+    guess = guess_language(detection_text)
+    detected = guess.language
+    warnings: list[str] = []
+
+    if language is None or language.strip().lower() == "auto":
+        chosen = detected or (html.lang if html is not None else None)
+        if chosen is None:
+            raise LanguageError(
+                f"{name}: too little text to detect its language ({guess.letters} letters); "
+                "pass the language explicitly (--from hi, --from fa, ...)"
+            )
+    else:
+        try:
+            chosen = canonical_language(language)
+        except ValueError:
+            raise LanguageError(
+                f"{name}: {language!r} is not a language code; use an ISO 639-1 code such as "
+                "hi, fa or en (or auto)"
+            ) from None
+        if detected is not None and detected != chosen:
+            message = (
+                f"{name}: language given as {_language_name(chosen)} but the text looks like "
+                f"{_language_name(detected)} ({guess.script} script); using {chosen}"
+            )
+            warnings.append(message)
+            log.warning(message)
+
+    blocks = mark_blocks(
+        text,
+        chosen,
+        furniture=furniture,
+        headings=html.block_kinds if html is not None else (),
+    )
+    title = extract_title(text, blocks, chosen, html=html)
+    date = extract_date(text, blocks, chosen, html=html)
+    log.debug(
+        "%s: %s, %d characters, %d blocks (%d boilerplate), title=%r, date=%s",
+        name, chosen, len(text), len(blocks), sum(b.boilerplate for b in blocks), title, date,
+    )
+    return Article(
+        text=text,
+        language=chosen,
+        path=name,
+        title=title,
+        date=date,
+        encoding=used_encoding,
+        source_format=source_format,
+        blocks=blocks,
+        detected_language=detected,
+        warnings=warnings,
+        source_text=decoded if html is not None else None,
+        source_offsets=html.source_starts if html is not None else None,
+        source_offset_ends=html.source_ends if html is not None else None,
+    )
