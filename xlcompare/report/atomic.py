@@ -30,7 +30,11 @@ def write_files_atomically(outputs: Iterable[tuple[Path, str]]) -> list[Path]:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
+        # mkstemp creates 0600 files; give reports the permissions a plain open() would.
+        umask = os.umask(0)
+        os.umask(umask)
         for tmp, path in staged:
+            os.chmod(tmp, 0o666 & ~umask)
             os.replace(tmp, path)
         return [path for _, path in staged]
     except BaseException:

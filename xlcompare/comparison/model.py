@@ -1,0 +1,256 @@
+"""The `Comparison` of two translated (or untranslated) articles, and its parts.
+
+A comparison holds the two sides, the alignments between their segments, what each side says
+alone, the numbers/dates/names mentioned by one side only, topic groups, and warnings. It is
+built by `xlcompare.comparison.compare.compare_articles`; reports only read it.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Any
+
+from xlcompare.alignment.model import Alignment
+from xlcompare.segments.model import Segment
+from xlcompare.translation.model import TranslatedArticle
+
+SCHEMA = "xlcompare.comparison/1"
+
+
+@dataclass(frozen=True)
+class MentionGroup:
+    """Every mention of one value (a date, a number, a name) in one article.
+
+    `value` is the canonical form compared across the two sides, whatever the script:
+    dates as ISO ("2024-07-12", "2024-07", "--07-12"), numbers with ASCII digits and a dot for
+    the decimal separator ("12000", "2.5"), percentages without the sign ("12.5"), names folded
+    to lower case ("china", "farhad salim").
+    """
+
+    kind: str  # "date" | "year" | "percent" | "number" | "person" | "place" | "organisation" | "name"
+    value: str
+    display: str  # readable form of the value: "12 July 2024", "12.5%", "China"
+    texts: tuple[str, ...]  # how it was written (source text; English for names)
+    segment_ids: tuple[int, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "value": self.value,
+            "display": self.display,
+            "texts": list(self.texts),
+            "segments": list(self.segment_ids),
+        }
+
+
+@dataclass
+class MentionDifferences:
+    """What one article mentions and the other does not.
+
+    Numbers and dates come from the source texts after digit folding, so they are compared
+    even without translation. Names come from the English translations and are compared only
+    when both sides are translated (`entities_compared`).
+    """
+
+    left_only: list[MentionGroup] = field(default_factory=list)
+    right_only: list[MentionGroup] = field(default_factory=list)
+    shared: list[tuple[MentionGroup, MentionGroup]] = field(default_factory=list)
+    entities_compared: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "left_only": [g.to_dict() for g in self.left_only],
+            "right_only": [g.to_dict() for g in self.right_only],
+            "shared": [
+                {
+                    "kind": left.kind,
+                    "value": left.value,
+                    "display": left.display,
+                    "left": list(left.segment_ids),
+                    "right": list(right.segment_ids),
+                }
+                for left, right in self.shared
+            ],
+            "entities_compared": self.entities_compared,
+        }
+
+
+@dataclass(frozen=True)
+class ThemeGroup:
+    """A topic: segments of both articles that the embedder puts close together.
+
+    `other` marks the catch-all group of segments that joined no topic.
+    """
+
+    label: str
+    left_ids: tuple[int, ...]
+    right_ids: tuple[int, ...]
+    label_source: str = "keywords"  # "translation" | "keywords" | "other"
+    other: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "label_source": self.label_source,
+            "other": self.other,
+            "left": list(self.left_ids),
+            "right": list(self.right_ids),
+        }
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the side-by-side view: an alignment, or a segment found on one side only."""
+
+    left_ids: tuple[int, ...]
+    right_ids: tuple[int, ...]
+    alignment: Alignment | None = None
+
+    @property
+    def kind(self) -> str:
+        if self.alignment is not None:
+            return "match"
+        return "unique-left" if self.left_ids else "unique-right"
+
+
+@dataclass
+class Comparison:
+    """Two articles side by side: alignments (what both say), uniques (what one says alone),
+    one-sided numbers/dates/names, theme groups, warnings and the signature.
+
+    `unique_left` / `unique_right` are the non-boilerplate segment ids in no alignment.
+    `to_dict()` is the JSON report (schema "xlcompare.comparison/1"); `_repr_html_()` is the
+    side-by-side view of the HTML report, for Jupyter.
+    """
+
+    left: TranslatedArticle
+    right: TranslatedArticle
+    alignments: list[Alignment]
+    unique_left: list[int]
+    unique_right: list[int]
+    mentions: MentionDifferences = field(default_factory=MentionDifferences)
+    themes: list[ThemeGroup] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    signature: dict[str, Any] = field(default_factory=dict)
+
+    def side(self, name: str) -> TranslatedArticle:
+        if name not in ("left", "right"):
+            raise ValueError(f"side must be 'left' or 'right', not {name!r}")
+        return self.left if name == "left" else self.right
+
+    def segment(self, side: str, segment_id: int) -> Segment:
+        articles = self.side(side)
+        # Reports look up every segment: index once per side (rebuilt if the list is replaced
+        # or grows, since TranslatedArticle is mutable).
+        key = (side, id(articles.segments), len(articles.segments))
+        cache: dict[tuple[str, int, int], dict[int, Segment]] = self.__dict__.setdefault("_segment_index", {})
+        if key not in cache:
+            cache[key] = _segments_by_id(articles)
+        return cache[key][segment_id]
+
+    def english(self, side: str, segment_id: int) -> str | None:
+        t = self.side(side).translations.get(segment_id)
+        return t.text if t is not None else None
+
+    @property
+    def translated(self) -> bool:
+        """True when both sides carry English translations."""
+        return bool(self.left.translations) and bool(self.right.translations)
+
+    def rows(self) -> list[Row]:
+        """The side-by-side rows, in reading order.
+
+        Alignments and left-only segments are ordered by their first left segment, so the left
+        column reads as the left article. A right-only segment goes right after the row that
+        holds its nearest preceding aligned right segment; with none before it, right before
+        the row of its nearest following aligned right segment; with no aligned right segment
+        at all, at the same relative position in the article as the left rows around it. The
+        right column cannot be in order everywhere, since the two articles order their content
+        differently, but each right-only passage stays next to its neighbours in its own
+        article.
+        """
+        rows: list[Row] = [Row(a.left, a.right, a) for a in self.alignments]
+        rows += [Row((i,), ()) for i in self.unique_left]
+        rows.sort(key=lambda r: (min(r.left_ids), min(r.right_ids, default=-1)))
+
+        row_of_right = {rid: index for index, row in enumerate(rows) for rid in row.right_ids}
+        aligned_right = sorted(row_of_right)
+        right_position = _positions(self.right)
+        left_position = _positions(self.left)
+        row_positions = [left_position.get(min(row.left_ids), 0.0) for row in rows]
+        # Slot 2*i+1 is "after row i", slot 2*i is "before row i"; right-only rows sharing a
+        # slot keep their order in the right article.
+        slots: dict[int, list[int]] = {}
+        for rid in sorted(self.unique_right):
+            k = bisect.bisect_left(aligned_right, rid)
+            if k > 0:
+                slot = 2 * row_of_right[aligned_right[k - 1]] + 1
+            elif k < len(aligned_right):
+                slot = 2 * row_of_right[aligned_right[k]]
+            else:  # nothing aligned on the right: rows are left-only, in left order
+                slot = 2 * bisect.bisect_right(row_positions, right_position.get(rid, 0.0))
+            slots.setdefault(slot, []).append(rid)
+        ordered: list[Row] = []
+        for index, row in enumerate(rows):
+            ordered += [Row((), (rid,)) for rid in slots.get(2 * index, [])]
+            ordered.append(row)
+            ordered += [Row((), (rid,)) for rid in slots.get(2 * index + 1, [])]
+        ordered += [Row((), (rid,)) for rid in slots.get(2 * len(rows), [])]
+        return ordered
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document described in `xlcompare.report.comparison_json`."""
+        return {
+            "schema": SCHEMA,
+            "left": _side_dict(self.left),
+            "right": _side_dict(self.right),
+            "alignments": [a.to_dict() for a in self.alignments],
+            "unique": {"left": list(self.unique_left), "right": list(self.unique_right)},
+            "mentions": self.mentions.to_dict(),
+            "themes": [t.to_dict() for t in self.themes],
+            "warnings": list(self.warnings),
+            "signature": dict(self.signature),
+        }
+
+    def _repr_html_(self) -> str:
+        from xlcompare.report.html_common import render_comparison_fragment
+
+        return render_comparison_fragment(self)
+
+
+def _positions(side: TranslatedArticle) -> dict[int, float]:
+    """Relative position (0..1) of each content segment in its article."""
+    content = [s.id for s in side.segments if not s.boilerplate]
+    return {sid: index / max(1, len(content)) for index, sid in enumerate(content)}
+
+
+def _segments_by_id(side: TranslatedArticle) -> dict[int, Segment]:
+    # Built on demand: TranslatedArticle is mutable, so a cache could go stale.
+    return {s.id: s for s in side.segments}
+
+
+def _side_dict(side: TranslatedArticle) -> dict[str, Any]:
+    article = side.article
+    segments = []
+    for seg in side.segments:
+        t = side.translations.get(seg.id)
+        segments.append(
+            {
+                "id": seg.id,
+                "start": seg.start,
+                "end": seg.end,
+                "text": seg.text,
+                "boilerplate": seg.boilerplate,
+                "translation": t.text if t is not None else None,
+                "flags": list(t.flags) if t is not None else [],
+                "confidence": t.confidence if t is not None else None,
+            }
+        )
+    return {
+        "path": article.path,
+        "language": article.language,
+        "title": article.title,
+        "date": article.date,
+        "warnings": list(article.warnings),
+        "segments": segments,
+    }
