@@ -212,6 +212,17 @@ class Comparison:
             "signature": dict(self.signature),
         }
 
+    def to_dataframe(self, kind: str = "alignments") -> Any:
+        """A pandas table of the comparison (needs pip install 'xlcompare[notebook]').
+
+        kind: "alignments" (one row per link, with both sides' text), "segments" (every segment
+        of both sides with its status, partners and theme), "uniques", "mentions" or "themes";
+        see `xlcompare.notebook.dataframes`.
+        """
+        from xlcompare.notebook.dataframes import comparison_dataframe
+
+        return comparison_dataframe(self, kind)
+
     def _repr_html_(self) -> str:
         from xlcompare.report.html_common import render_comparison_fragment
 
