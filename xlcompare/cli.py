@@ -262,8 +262,9 @@ def compare(
         else:
             atomic.write_files_atomically([(Path(output), text)])
             err.print(
-                f"{len(result.alignments)} links, {len(result.unique_left)} unique left, "
-                f"{len(result.unique_right)} unique right -> {output}", highlight=False,
+                f"{len(result.alignments)} links, {len(result.related)} related passages, "
+                f"{len(result.unique_left)} unique left, {len(result.unique_right)} unique right "
+                f"-> {output}", highlight=False,
             )
         for warning in result.warnings:
             err.print(f"[yellow]warning:[/] {warning}", highlight=False)

@@ -33,6 +33,10 @@ keys they do not know; a change that breaks readers bumps the number after the s
       ],
       "unique": {"left": [int], "right": [int]}, # non-boilerplate segments in no alignment:
                                                  # what only that article says
+      "related": [{"left": int, "right": int,    # clause-level overlaps of unique sentences
+                   "left_span": [int, int],      # the shared clauses, offsets into the
+                   "right_span": [int, int],     # decoded input texts
+                   "score": float, "cosine": float}],
       "mentions": {                              # numbers, dates, names one side only *
         "left_only":  [{"kind": str,             # "date" | "year" | "percent" | "number" |
                                                  # "person" | "place" | "organisation" | "name"
