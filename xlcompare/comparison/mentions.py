@@ -32,6 +32,7 @@ from decimal import Decimal
 from xlcompare.comparison.model import MentionDifferences, MentionGroup
 from xlcompare.segments.model import Segment
 from xlcompare.translation.model import TranslatedArticle
+from xlcompare.article.metadata import jalali_to_gregorian
 
 # --------------------------------------------------------------------------- numbers and dates
 
@@ -163,34 +164,6 @@ def fold_number_text(text: str) -> str:
 
     folded = fold_digits(text)
     return folded.translate({0x066B: ".", 0x066C: ",", 0x066A: "%"})
-
-
-def jalali_to_gregorian(year: int, month: int, day: int) -> tuple[int, int, int]:
-    """Convert a Solar Hijri date to the Gregorian calendar (the usual arithmetic algorithm)."""
-    jy = year + 1595
-    days = -355668 + 365 * jy + (jy // 33) * 8 + ((jy % 33) + 3) // 4 + day
-    days += (month - 1) * 31 if month < 7 else (month - 7) * 30 + 186
-    gy = 400 * (days // 146097)
-    days %= 146097
-    if days > 36524:
-        days -= 1
-        gy += 100 * (days // 36524)
-        days %= 36524
-        if days >= 365:
-            days += 1
-    gy += 4 * (days // 1461)
-    days %= 1461
-    if days > 365:
-        gy += (days - 1) // 365
-        days = (days - 1) % 365
-    gd = days + 1
-    leap = (gy % 4 == 0 and gy % 100 != 0) or gy % 400 == 0
-    lengths = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-    gm = 0
-    while gd > lengths[gm]:
-        gd -= lengths[gm]
-        gm += 1
-    return gy, gm + 1, gd
 
 
 def _valid(month: int, day: int | None) -> bool:
