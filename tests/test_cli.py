@@ -217,3 +217,12 @@ def test_evaluate_needs_exactly_one_of_hyp_or_src(runner, tmp_path):
     result = runner.invoke(app, ["evaluate", "--ref", str(ref)])
     assert result.exit_code == 2
     assert "--hyp" in result.stderr
+
+
+def test_compare_with_an_unavailable_embedder_is_a_clear_error(runner, tmp_path):
+    out = tmp_path / "r.html"
+    result = runner.invoke(app, ["compare", str(HI), str(FA), "--no-translate", "--offline",
+                                 "--embedder", "sentence-transformers/LaBSE", "-o", str(out)])
+    assert result.exit_code == 2
+    assert "sentence-transformers" in result.stderr
+    assert not out.exists()

@@ -66,6 +66,15 @@ def _fail(exc: Exception) -> typer.Exit:
     return typer.Exit(code=2 if isinstance(exc, (XlcompareError, OSError)) else 1)
 
 
+def _go_offline(offline: bool) -> None:
+    """--offline means what HF_HUB_OFFLINE=1 means, for every model the command touches
+    (translation models, sentence-transformers embedders, downloads)."""
+    if offline:
+        import os
+
+        os.environ["HF_HUB_OFFLINE"] = "1"
+
+
 def _setup_logging(verbose: bool) -> None:
     from rich.logging import RichHandler
 
@@ -152,6 +161,7 @@ def translate(
     from xlcompare.report import atomic
 
     _setup_logging(verbose)
+    _go_offline(offline)
     chosen = [f.value for f in formats] if formats else ["json", "md"]
     to_stdout = out == "-"
     if to_stdout and len(files) > 1:
@@ -234,6 +244,7 @@ def compare(
     from xlcompare.report import atomic, comparison_renderer
 
     _setup_logging(verbose)
+    _go_offline(offline)
     if fmt is None:
         suffix = Path(output).suffix.lower().lstrip(".") if output and output != "-" else ""
         fmt = {"htm": CompareFormat.html, "html": CompareFormat.html, "md": CompareFormat.md,
@@ -302,6 +313,7 @@ def evaluate(
     from xlcompare.evaluation import scores
 
     _setup_logging(verbose)
+    _go_offline(offline)
     if (hyp is None) == (src is None):
         raise _fail(XlcompareError("Give exactly one of --hyp FILE (score an output) or --src FILE --model M (translate, then score)."))
     try:
