@@ -34,7 +34,7 @@ def _run(runner: CliRunner, args: list[str], **kw):
 def test_translate_writes_json_and_markdown_for_both_seeds(runner, tiny_marian_dir, tmp_path):
     out = tmp_path / "out"
     result = _run(runner, ["translate", HI, FA, "--model", tiny_marian_dir, "--out", out,
-                           "--beams", "1"])
+                           "--beams", "1", "--engine", "transformers"])
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
     assert names == [
@@ -226,3 +226,17 @@ def test_compare_with_an_unavailable_embedder_is_a_clear_error(runner, tmp_path)
     assert result.exit_code == 2
     assert "sentence-transformers" in result.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("engine", ["ctranslate2", "auto"])
+def test_translate_with_the_ctranslate2_engine_offline(runner, tiny_nllb_dir, tmp_path, engine):
+    pytest.importorskip("ctranslate2", reason="needs the [fast] extra")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["translate", str(FA), "--model", str(tiny_nllb_dir), "--engine",
+                                 engine, "--offline", "--beams", "1", "--out", str(out),
+                                 "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(next(out.iterdir()).read_text(encoding="utf-8"))
+    assert doc["signature"]["engine"] == "ctranslate2"
+    content = [s for s in doc["segments"] if not s["boilerplate"]]
+    assert content and all(isinstance(s["translation"], str) for s in content)

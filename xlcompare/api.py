@@ -39,14 +39,18 @@ def load_engine(
     model: str = DEFAULT_MODEL,
     *,
     source_lang: str,
-    engine: str = "transformers",
+    engine: str = "auto",
     device: str = "auto",
     beams: int = 4,
     offline: bool | None = None,
     cache: bool = True,
     **options: Any,
 ) -> TranslationEngine:
-    """Build a translation engine (wrapped in the per-segment disk cache unless cache=False)."""
+    """Build a translation engine (wrapped in the per-segment disk cache unless cache=False).
+
+    engine: "auto" (CTranslate2 when installed and the model converts, else transformers),
+    "transformers" or "ctranslate2".
+    """
     from xlcompare.translation.pipeline import load_engine as _load_engine
 
     return _load_engine(
@@ -67,7 +71,7 @@ def translate(
     article: Article,
     model: str | TranslationEngine = DEFAULT_MODEL,
     *,
-    engine: str = "transformers",
+    engine: str = "auto",
     device: str = "auto",
     beams: int = 4,
     offline: bool | None = None,

@@ -57,6 +57,7 @@ class Device(str, Enum):
 
 
 class Engine(str, Enum):
+    auto = "auto"
     transformers = "transformers"
     ctranslate2 = "ctranslate2"
 
@@ -145,7 +146,11 @@ def translate(
     ] = None,
     beams: Annotated[int, typer.Option("--beams", min=1, max=16, help="Beam size.")] = 4,
     device: Annotated[Device, typer.Option("--device", help="Where to run the model.")] = Device.auto,
-    engine: Annotated[Engine, typer.Option("--engine", help="Translation engine.")] = Engine.transformers,
+    engine: Annotated[
+        Engine,
+        typer.Option("--engine", help="auto: CTranslate2 when installed ([fast] extra) and the "
+                     "model converts, else transformers."),
+    ] = Engine.auto,
     offline: OfflineOpt = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the translation cache.")] = False,
     encoding: Annotated[
@@ -235,7 +240,11 @@ def compare(
     right_lang: Annotated[str, typer.Option("--right-lang", help="Language of RIGHT, or auto.")] = "auto",
     beams: Annotated[int, typer.Option("--beams", min=1, max=16, help="Beam size.")] = 4,
     device: Annotated[Device, typer.Option("--device", help="Where to run the model.")] = Device.auto,
-    engine: Annotated[Engine, typer.Option("--engine", help="Translation engine.")] = Engine.transformers,
+    engine: Annotated[
+        Engine,
+        typer.Option("--engine", help="auto: CTranslate2 when installed ([fast] extra) and the "
+                     "model converts, else transformers."),
+    ] = Engine.auto,
     offline: OfflineOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -303,7 +312,11 @@ def evaluate(
     model: ModelOpt = "nllb-600m",
     beams: Annotated[int, typer.Option("--beams", min=1, max=16, help="Beam size.")] = 4,
     device: Annotated[Device, typer.Option("--device", help="Where to run the model.")] = Device.auto,
-    engine: Annotated[Engine, typer.Option("--engine", help="Translation engine.")] = Engine.transformers,
+    engine: Annotated[
+        Engine,
+        typer.Option("--engine", help="auto: CTranslate2 when installed ([fast] extra) and the "
+                     "model converts, else transformers."),
+    ] = Engine.auto,
     offline: OfflineOpt = False,
     fmt: Annotated[EvalFormat, typer.Option("--format", help="table (stdout) or json.")] = EvalFormat.table,
     worst: Annotated[int, typer.Option("--worst", min=0, help="Show the N sentences with the lowest chrF.")] = 5,
