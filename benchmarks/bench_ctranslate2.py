@@ -476,16 +476,18 @@ def main(argv: list[str] | None = None) -> int:
     print("Agreement on the same inputs (identical outputs):")
     for beams in beam_sizes:
         pairs = [("naive", "transformers"), ("ct2-engine", "ct2-raw"), ("transformers", "ct2-engine")]
+        # The last pair compares float32 with int8: random weights make that divergence large.
         parts = []
         for a, b in pairs:
             if a in results and b in results:
                 same = sum(x == y for x, y in zip(results[a]["runs"][str(beams)]["outputs"], results[b]["runs"][str(beams)]["outputs"]))
-                parts.append(f"{a} = {b}: {same}/{count}")
+                note = " (float32 vs int8)" if (a, b) == ("transformers", "ct2-engine") else ""
+                parts.append(f"{a} = {b}{note}: {same}/{count}")
         print(f"  beams {beams}: " + "; ".join(parts))
     budgets = {s: results[s]["batch_tokens"] for s in systems if s != "naive"}
     print(f"Token budgets per batch (divided by beams): {budgets}")
     print()
-    if ("ct2-engine", 1) in rates and not args.quick:
+    if ("ct2-engine", 1) in rates and arch == "opus-mt-hi-en":
         if ("naive", 1) in rates:
             speedup = rates["ct2-engine", 1] / rates["naive", 1]
             verdict = "met" if speedup >= TARGET_GREEDY_SPEEDUP else "NOT met"

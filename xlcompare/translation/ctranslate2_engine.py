@@ -169,7 +169,13 @@ class CTranslate2Engine:
         generated = self.generate_ids(encoded, target_prefix_id=self._target_prefix(target_lang))
         outputs = []
         for result in generated:
-            kept = [t for t in result.token_ids if t not in self._strip_ids]
+            # NLLB's converted vocabulary is padded with "madeupword" tokens the tokenizer
+            # lacks; a model that produces one gets <unk> in the text.
+            kept = [
+                t if t < self._tokenizer_size else self._unk_id
+                for t in result.token_ids
+                if t not in self._strip_ids
+            ]
             text = self.tokenizer.decode(kept, skip_special_tokens=True).strip()
             outputs.append(EngineOutput(text=text, hit_max_length=result.hit_max_length, output_tokens=len(kept)))
         return outputs
@@ -262,8 +268,6 @@ class CTranslate2Engine:
 
     def _trim(self, tokens: list[str]) -> GeneratedIds:
         ids = [self._token_ids.get(token, self._unk_id) for token in tokens]
-        # NLLB's converted vocabulary is padded with "madeupword" tokens the tokenizer lacks.
-        ids = [i if i < self._tokenizer_size else self._unk_id for i in ids]
         if tokens and tokens[-1] == self._end_token:
             return GeneratedIds(ids[:-1], hit_max_length=False)
         return GeneratedIds(ids, hit_max_length=True)
