@@ -28,7 +28,11 @@ from xlcompare.errors import (  # noqa: E402
     ModelNotFoundError,
 )
 from xlcompare.translation import convert  # noqa: E402
-from xlcompare.translation.ctranslate2_engine import CTranslate2Engine  # noqa: E402
+from xlcompare.translation.ctranslate2_engine import (  # noqa: E402
+    CTranslate2Engine,
+    plan_parallel_batches,
+    split_threads,
+)
 from xlcompare.translation.engine import EngineOutput, TranslationEngine  # noqa: E402
 from xlcompare.translation.hub import LocalModel  # noqa: E402
 from xlcompare.translation.presets import NLLB_CODE_PATTERN  # noqa: E402
@@ -140,6 +144,51 @@ def test_int8_divergence_from_transformers_is_measured(family, eos_prone_dirs, s
     print(f"{family}: int8 greedy, {identical}/{len(ours)} ({share:.0%}) identical to transformers float32")
     assert 0.0 <= share <= 1.0
     assert all(len(r.token_ids) <= MAX_NEW_TOKENS for r in ours)
+
+
+def test_parallel_workers_return_outputs_in_input_order(eos_prone_dirs, source_lines, converted_root):
+    """Two workers decode several batches at once; results must land at their inputs."""
+    engines = [
+        CTranslate2Engine(
+            str(eos_prone_dirs["marian"]), source_lang="hi", beams=1, max_new_tokens=MAX_NEW_TOKENS,
+            compute_type="float32", converted_root=converted_root, threads=threads,
+        )
+        for threads in (1, 2)
+    ]
+    assert [e.signature()["threads"] for e in engines] == ["1x1", "2x1"]
+    input_ids = [engines[0].tokenizer(line)["input_ids"] for line in source_lines[:48]]
+    assert len(plan_parallel_batches([len(i) for i in input_ids], 4096, 2)) == 2
+    single, parallel = (e.generate_ids(input_ids) for e in engines)
+    assert parallel == single
+
+
+@pytest.mark.parametrize(
+    ("lengths", "budget", "workers", "sizes"),
+    [
+        ([50] * 64, 4096, 1, [64]),  # one worker: the budget alone decides
+        ([50] * 64, 4096, 2, [32, 32]),  # one batch per worker
+        ([50] * 64, 400, 2, [8] * 8),  # the budget (400 // 50 tokens) is the tighter limit
+        ([50] * 10, 4096, 2, [5, 5]),  # a small job still keeps both workers busy
+        ([50] * 3, 4096, 4, [1, 1, 1]),  # fewer inputs than workers
+        # The budget alone would give batches of 17, 22 and 25 (the longest inputs first);
+        # rounded up to 4 batches, the workers get 16 sentences each.
+        ([60] * 17 + [46] * 22 + [31] * 25, 1024, 2, [16, 16, 16, 16]),
+        # An input over the budget keeps a batch of its own.
+        ([5000] + [50] * 63, 4096, 2, [1, 32, 31]),
+        ([], 4096, 2, []),
+    ],
+)
+def test_plan_parallel_batches(lengths, budget, workers, sizes):
+    plan = plan_parallel_batches(lengths, budget, workers)
+    assert sorted(i for batch in plan for i in batch) == list(range(len(lengths)))
+    assert [len(batch) for batch in plan] == sizes
+    for batch in plan:
+        assert len(batch) == 1 or len(batch) * max(lengths[i] for i in batch) <= budget
+
+
+@pytest.mark.parametrize(("threads", "expected"), [(1, (1, 1)), (2, (2, 1)), (4, (4, 1)), (16, (8, 2))])
+def test_split_threads(threads, expected):
+    assert split_threads(threads) == expected
 
 
 @pytest.fixture(scope="module")

@@ -101,6 +101,7 @@ class CTranslate2Engine:
         self.length_penalty = length_penalty
         self.batch_tokens = batch_tokens or DEFAULT_BATCH_TOKENS["cpu" if self.device == "cpu" else "cuda"]
         self.threads = threads or available_cores()
+        self.inter_threads, self.intra_threads = split_threads(self.threads) if self.device == "cpu" else (1, 0)
         self.tokenizer = _load_tokenizer(local.path, self.spec)
         self.conversion = convert.ensure_converted(local, self.compute_type, root=converted_root)
         self.translator = self._load_translator(ctranslate2, local, converted_root)
@@ -126,8 +127,8 @@ class CTranslate2Engine:
                 device=self.device,
                 device_index=self.device_index,
                 compute_type=self.compute_type,
-                inter_threads=1,
-                intra_threads=self.threads if self.device == "cpu" else 0,
+                inter_threads=self.inter_threads,
+                intra_threads=self.intra_threads,
             )
 
         try:
@@ -196,7 +197,7 @@ class CTranslate2Engine:
             "length_penalty": self.length_penalty,
             "max_input_tokens": self.max_input_tokens,
             "batch_tokens": self.batch_tokens,
-            "threads": self.threads,
+            "threads": f"{self.inter_threads}x{self.intra_threads}",
             "ctranslate2": ctranslate2.__version__,
         }
 
@@ -219,31 +220,32 @@ class CTranslate2Engine:
         token and the end token included).
         """
         beams = beams or self.beams
-        results: list[GeneratedIds | None] = [None] * len(input_ids)
         # Batches are planned here rather than by CTranslate2's own max_batch_size so that,
         # as in the transformers engine, each batch's default length limit follows its own
-        # longest input.
-        for batch in plan_batches([len(ids) for ids in input_ids], self.batch_tokens // beams, MAX_BATCH_SIZE):
-            generated = self._generate_batch(
-                [input_ids[i] for i in batch],
-                target_prefix_id=target_prefix_id,
-                max_new_tokens=max_new_tokens,
-                min_new_tokens=min_new_tokens,
-                beams=beams,
+        # longest input. All are submitted at once: `inter_threads` of them run in parallel.
+        batches = plan_parallel_batches([len(ids) for ids in input_ids], self.batch_tokens // beams, self.inter_threads)
+        submitted = [
+            (
+                batch,
+                self._submit([input_ids[i] for i in batch], target_prefix_id, max_new_tokens, min_new_tokens, beams),
             )
-            for index, result in zip(batch, generated):
-                results[index] = result
+            for batch in batches
+        ]
+        results: list[GeneratedIds | None] = [None] * len(input_ids)
+        for batch, pending in submitted:
+            for index, future in zip(batch, pending):
+                results[index] = self._trim(future.result().hypotheses[0])
         return [r for r in results if r is not None]
 
-    def _generate_batch(
+    def _submit(
         self,
         batch: list[Sequence[int]],
-        *,
         target_prefix_id: int | None,
         max_new_tokens: int | None,
         min_new_tokens: int | None,
         beams: int,
-    ) -> list[GeneratedIds]:
+    ) -> list[Any]:
+        """Queue one batch on the translator's workers; returns one future per input."""
         longest = max(len(ids) for ids in batch)
         limit = max_new_tokens or self.max_new_tokens or 2 * longest + 16
         limit = min(limit, self.max_decoder_tokens)
@@ -252,7 +254,7 @@ class CTranslate2Engine:
         prefix = None
         if target_prefix_id is not None:
             prefix = [[vocabulary[target_prefix_id]]] * len(batch)
-        results = self.translator.translate_batch(
+        return self.translator.translate_batch(
             source,
             target_prefix=prefix,
             beam_size=beams,
@@ -263,8 +265,8 @@ class CTranslate2Engine:
             max_input_length=0,
             # With the end token in the output, its absence means the limit was reached.
             return_end_token=True,
+            asynchronous=True,
         )
-        return [self._trim(result.hypotheses[0]) for result in results]
 
     def _trim(self, tokens: list[str]) -> GeneratedIds:
         ids = [self._token_ids.get(token, self._unk_id) for token in tokens]
@@ -371,6 +373,40 @@ def default_compute_type(device: str, half: bool | None = None) -> str:
     return "float32"
 
 
+def split_threads(threads: int) -> tuple[int, int]:
+    """(inter_threads, intra_threads): batches decoded at once, and threads for each.
+
+    A decoding step multiplies small matrices (one row per sentence), which parallelise badly
+    inside one batch; independent batches on separate cores do not wait for each other. On 2
+    cores with the opus-mt-sized model (64 inputs, int8, best of 4 interleaved rounds), two
+    single-threaded workers decode 877 tokens/s greedy and 307 with 4 beams, against 566 and
+    213 for one two-threaded worker. Beyond 4 cores (not measured) each batch gets 2 threads,
+    which keeps batches larger.
+    """
+    threads = max(1, threads)
+    if threads <= 4:
+        return threads, 1
+    return threads // 2, 2
+
+
+def plan_parallel_batches(lengths: Sequence[int], budget_tokens: int, workers: int) -> list[list[int]]:
+    """`plan_batches` for `workers` decoding at once: as few batches as the token budget
+    allows, rounded up to a multiple of `workers`, with the inputs shared evenly among them.
+
+    A batch's decoding time follows its number of sentences (each step runs every row), so
+    equal counts keep the workers finishing together; the token budget still caps each batch,
+    and an input longer than the budget still gets a batch of its own. Fewer, larger batches
+    beat more, smaller ones: each batch reads all the weights at every step. With 4 beams and
+    the opus-mt-sized model on 2 cores, 64 inputs in 4 batches of 16 decode 307 tokens/s
+    against 260 in the budget's own batches of 17, 22 and 25 (one worker idles at the end).
+    """
+    if workers <= 1 or len(lengths) <= 1:
+        return plan_batches(lengths, budget_tokens, MAX_BATCH_SIZE)
+    needed = len(plan_batches(lengths, budget_tokens, MAX_BATCH_SIZE))
+    count = min(len(lengths), -(-needed // workers) * workers)
+    return plan_batches(lengths, budget_tokens, min(MAX_BATCH_SIZE, -(-len(lengths) // count)))
+
+
 def available_cores() -> int:
     """Cores this process may run on (a container's CPU set, not the host's core count)."""
     try:
@@ -442,4 +478,11 @@ def _read_json(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-__all__ = ["CTranslate2Engine", "available_cores", "default_compute_type", "pick_ct2_device"]
+__all__ = [
+    "CTranslate2Engine",
+    "available_cores",
+    "default_compute_type",
+    "pick_ct2_device",
+    "plan_parallel_batches",
+    "split_threads",
+]
