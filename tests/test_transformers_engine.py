@@ -48,6 +48,16 @@ def test_loads_a_local_checkpoint_through_the_real_path(request, which):
     assert {"transformers", "torch", "length_penalty", "model"} <= set(signature)
 
 
+def test_loading_a_local_checkpoint_draws_no_progress_bar(tiny_marian_dir, capfd):
+    from transformers.utils import logging as transformers_logging
+
+    assert transformers_logging.is_progress_bar_enabled()
+    TransformersEngine(str(tiny_marian_dir), source_lang="hi", beams=1, max_new_tokens=MAX_NEW_TOKENS)
+    assert "Loading weights" not in capfd.readouterr().err
+    # The switch is put back: downloads and other callers keep their bars.
+    assert transformers_logging.is_progress_bar_enabled()
+
+
 @pytest.mark.parametrize("which", ["marian", "nllb"])
 def test_translate_batch_returns_one_output_per_input(request, which, sentences):
     engine = request.getfixturevalue(which)

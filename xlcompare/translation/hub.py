@@ -11,11 +11,13 @@ one can fail, in one place.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import warnings
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -281,6 +283,21 @@ def _short(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {first_line}"[:200]
 
 
+@contextlib.contextmanager
+def _quiet_weight_loading() -> Iterator[None]:
+    """No "Loading weights" progress bar: the files are already local, and a bar per load
+    would clutter the CLI's stderr (downloads, which do take time, keep theirs)."""
+    from transformers.utils import logging as transformers_logging
+
+    enabled = transformers_logging.is_progress_bar_enabled()
+    transformers_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if enabled:
+            transformers_logging.enable_progress_bar()
+
+
 def _load_from_directory(path: Path, spec: ModelSpec, *, device: str, dtype: Any) -> tuple[Any, Any]:
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
@@ -295,12 +312,13 @@ def _load_from_directory(path: Path, spec: ModelSpec, *, device: str, dtype: Any
             # punctuation normalisation, a small quality gain for OPUS-MT) is missing.
             warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
             tokenizer = AutoTokenizer.from_pretrained(str(path), **tokenizer_kwargs)
-        model = AutoModelForSeq2SeqLM.from_pretrained(
-            str(path),
-            trust_remote_code=False,
-            use_safetensors=has_safetensors,
-            dtype=dtype,
-        )
+        with _quiet_weight_loading():
+            model = AutoModelForSeq2SeqLM.from_pretrained(
+                str(path),
+                trust_remote_code=False,
+                use_safetensors=has_safetensors,
+                dtype=dtype,
+            )
     except ImportError as exc:
         raise MissingDependencyError(
             f"Loading {spec.model_id!r} needs a package that is not installed ({_short(exc)}). "
