@@ -105,8 +105,8 @@ def _generate_both(ct2, reference, lines):
     """Both engines on the same token ids (from the same tokenizer), target English."""
     reference._prepare_source("hi")
     input_ids = [ids for ids in reference.tokenizer(lines)["input_ids"] if len(ids) <= reference.max_input_tokens]
-    ours = ct2.generate_ids(input_ids, target_prefix_id=ct2._target_prefix("en"))
-    theirs = reference.generate_ids(input_ids, forced_bos_token_id=reference._forced_bos("en"))
+    ours = ct2.generate_ids(input_ids, target_prefix_id=ct2._target_language_id("en"))
+    theirs = reference.generate_ids(input_ids, forced_bos_token_id=reference._target_language_id("en"))
     assert len(ours) == len(theirs) == len(input_ids) >= 40
     return ours, theirs
 

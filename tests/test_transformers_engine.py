@@ -75,7 +75,7 @@ def test_nllb_forces_the_target_language_token(nllb, sentences, target, code):
     forced = nllb.tokenizer.convert_tokens_to_ids(code)
     nllb._prepare_source("hi")
     ids = [nllb.tokenizer(s)["input_ids"] for s in sentences]
-    generated = nllb.generate_ids(ids, forced_bos_token_id=nllb._forced_bos(target))
+    generated = nllb.generate_ids(ids, forced_bos_token_id=nllb._target_language_id(target))
     assert all(g.token_ids[0] == forced for g in generated)
     unforced = nllb.generate_ids(ids, forced_bos_token_id=None)
     assert not all(g.token_ids and g.token_ids[0] == forced for g in unforced)
@@ -96,7 +96,7 @@ def test_nllb_source_language_code_prefixes_the_input(nllb, lang, code):
 
 
 def test_marian_needs_no_forced_token(marian, sentences):
-    assert marian._forced_bos("en") is None
+    assert marian._target_language_id("en") is None
     outputs = marian.translate_batch(sentences[:3], "fa")  # multilingual source, like opus-mt-mul-en
     assert len(outputs) == 3
 
@@ -110,7 +110,7 @@ def test_batched_outputs_come_back_in_input_order(request, which, sentences):
     shuffled = ids[:]
     random.Random(0).shuffle(shuffled)
     shuffled = [x[: random.Random(i).randint(3, len(x))] for i, x in enumerate(shuffled)]
-    forced = engine._forced_bos("en")
+    forced = engine._target_language_id("en")
     old_budget = engine.batch_tokens
     engine.batch_tokens = 3 * max(len(x) for x in shuffled) * engine.beams
     try:

@@ -21,23 +21,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from xlcompare.errors import InputError, LanguageError, ModelLoadError
+from xlcompare.errors import ModelLoadError
 from xlcompare.translation import convert
 from xlcompare.translation.engine import EngineOutput
-from xlcompare.translation.presets import (
-    M2M100_TOKEN_PATTERN,
-    NLLB_CODE_PATTERN,
-    ModelSpec,
-    detect_family,
-    language_code,
-    resolve_model,
-)
-from xlcompare.translation.transformers_engine import (
-    MAX_BATCH_SIZE,
-    NLLB_TRAINED_MAX_TOKENS,
-    GeneratedIds,
-    plan_batches,
-)
+from xlcompare.translation.presets import ModelSpec, detect_family, resolve_model
+from xlcompare.translation.tokenizer_rules import TokenizerRules, model_input_limit
+from xlcompare.translation.transformers_engine import MAX_BATCH_SIZE, GeneratedIds, plan_batches
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +37,9 @@ DEFAULT_BATCH_TOKENS = {"cpu": 4096, "cuda": 32768}
 # CPU: int8 weights and int8 matrix products, 4x less memory traffic than float32.
 # GPU: int8 weights with float16 activations where the card supports it, else float16.
 DEFAULT_COMPUTE_TYPES = {"cpu": ("int8", "float32"), "cuda": ("int8_float16", "float16", "float32")}
-_UNSET_TOKENIZER_LIMIT = 1_000_000
 
 
-class CTranslate2Engine:
+class CTranslate2Engine(TokenizerRules):
     """A `TranslationEngine` (engine.py) on CTranslate2; constructor as `TransformersEngine`.
 
     `compute_type=None` picks int8 on the CPU and int8_float16 (else float16) on a GPU; the
@@ -110,7 +98,7 @@ class CTranslate2Engine:
         positions = int(config.get("max_position_embeddings") or 512)
         # Decoder positions: one goes to the start token; keep one spare (as TransformersEngine).
         self.max_decoder_tokens = max(1, positions - 2)
-        limit = _model_input_limit(positions, self.tokenizer, self.family)
+        limit = model_input_limit(positions, self.tokenizer, self.family)
         self.max_input_tokens = min(limit, max_input_tokens) if max_input_tokens else limit
         self._vocabulary = _read_vocabulary(self.conversion.path)
         self._token_ids = {token: i for i, token in enumerate(self._vocabulary)}
@@ -147,27 +135,14 @@ class CTranslate2Engine:
 
     # --- the TranslationEngine protocol -------------------------------------------------
 
-    def count_tokens(self, text: str, source_lang: str) -> int:
-        """Model input length of `text`, special tokens included."""
-        self._prepare_source(source_lang)
-        return len(self.tokenizer(text, add_special_tokens=True)["input_ids"])
-
     def translate_batch(
         self, texts: list[str], source_lang: str, target_lang: str = "en"
     ) -> list[EngineOutput]:
         if not texts:
             return []
         self._check_languages(source_lang, target_lang)
-        self._prepare_source(source_lang)
-        encoded = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
-        for text, ids in zip(texts, encoded):
-            if len(ids) > self.max_input_tokens:
-                raise InputError(
-                    f"A text of {len(ids)} tokens exceeds the model's input limit of "
-                    f"{self.max_input_tokens} ({text[:40]!r}...). Translate through "
-                    f"xlcompare.translation.pipeline.translate_segments, which splits long segments."
-                )
-        generated = self.generate_ids(encoded, target_prefix_id=self._target_prefix(target_lang))
+        encoded = self._encode_within_limit(texts, source_lang)
+        generated = self.generate_ids(encoded, target_prefix_id=self._target_language_id(target_lang))
         outputs = []
         for result in generated:
             # NLLB's converted vocabulary is padded with "madeupword" tokens the tokenizer
@@ -273,63 +248,6 @@ class CTranslate2Engine:
         if tokens and tokens[-1] == self._end_token:
             return GeneratedIds(ids[:-1], hit_max_length=False)
         return GeneratedIds(ids, hit_max_length=True)
-
-    # --- languages (the same rules as TransformersEngine) --------------------------------
-
-    def _target_prefix(self, target_lang: str) -> int | None:
-        """NLLB's decoder must start with the target language's code (transformers forces it
-        as the first generated token; CTranslate2 takes it as a target prefix)."""
-        if self.family == "marian":
-            return None
-        code = language_code(self.family, target_lang)
-        if self.family == "m2m100":
-            return int(self.tokenizer.get_lang_id(code))
-        return int(self.tokenizer.convert_tokens_to_ids(code))
-
-    def _prepare_source(self, source_lang: str) -> None:
-        if self.family in ("nllb", "m2m100"):
-            code = language_code(self.family, source_lang or self.spec.source_lang)
-            if self.tokenizer.src_lang != code:
-                # The tokenizer prepends the source language's code to every input.
-                self.tokenizer.src_lang = code
-
-    def _check_languages(self, source_lang: str, target_lang: str) -> None:
-        if self.family == "marian":
-            if target_lang != self.spec.target_lang:
-                raise LanguageError(
-                    f"{self.spec.model_id} translates into {self.spec.target_lang!r} only, not {target_lang!r}."
-                )
-            declared = getattr(self.tokenizer, "source_lang", None)
-            multilingual = declared in (None, "", "mul") or "-mul-" in self.spec.model_id
-            if source_lang and self.spec.source_lang and source_lang != self.spec.source_lang and not multilingual:
-                raise LanguageError(
-                    f"{self.spec.model_id} translates from {self.spec.source_lang!r}, not "
-                    f"{source_lang!r}. Load an engine for {source_lang!r} (the opus-mt preset "
-                    f"picks the right checkpoint) or use nllb-600m."
-                )
-            return
-        for lang in (source_lang, target_lang):
-            if not lang:
-                continue
-            code = language_code(self.family, lang)
-            if self.family == "m2m100":
-                known = code in getattr(self.tokenizer, "lang_code_to_token", {})
-            else:
-                token_id = self.tokenizer.convert_tokens_to_ids(code)
-                known = token_id is not None and token_id != self.tokenizer.unk_token_id
-            if not known:
-                raise LanguageError(
-                    f"{self.spec.model_id} has no language token for {lang!r} ({code}); "
-                    f"choose a language the model supports."
-                )
-
-    def _language_and_special_ids(self) -> set[int]:
-        ids = set(self.tokenizer.all_special_ids)
-        if self.family in ("nllb", "m2m100"):
-            pattern = NLLB_CODE_PATTERN if self.family == "nllb" else M2M100_TOKEN_PATTERN
-            ids.update(i for token, i in self.tokenizer.get_vocab().items() if pattern.match(token))
-        ids.discard(self.tokenizer.unk_token_id)
-        return ids
 
 
 # --- devices, threads, tokenizer --------------------------------------------------------------
@@ -444,16 +362,6 @@ def _load_tokenizer(path: Path, spec: ModelSpec) -> Any:
             f"Could not load the tokenizer of {spec.model_id!r} from {path}: {type(exc).__name__}: {exc}. "
             f"Re-download the model or check the directory."
         ) from exc
-
-
-def _model_input_limit(positions: int, tokenizer: Any, family: str) -> int:
-    limits = [positions]
-    tokenizer_limit = getattr(tokenizer, "model_max_length", None)
-    if isinstance(tokenizer_limit, int) and 0 < tokenizer_limit < _UNSET_TOKENIZER_LIMIT:
-        limits.append(tokenizer_limit)
-    if family == "nllb":
-        limits.append(NLLB_TRAINED_MAX_TOKENS)
-    return min(limits)
 
 
 def _read_vocabulary(directory: Path) -> list[str]:

@@ -14,16 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from xlcompare.errors import InputError, LanguageError
 from xlcompare.translation.device import dtype_name, pick_device, pick_dtype, tune_cpu_allocator
 from xlcompare.translation.engine import EngineOutput
-from xlcompare.translation.presets import (
-    M2M100_TOKEN_PATTERN,
-    NLLB_CODE_PATTERN,
-    ModelSpec,
-    language_code,
-    resolve_model,
-)
+from xlcompare.translation.presets import ModelSpec, resolve_model
+from xlcompare.translation.tokenizer_rules import TokenizerRules, model_input_limit
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +31,6 @@ MAX_BATCH_SIZE = 256
 # The encoder runs in smaller groups of similar length within a decoding batch (see _encode).
 ENCODER_BATCH_TOKENS = {"cpu": 1024, "gpu": 32768}
 
-# NLLB-200 was trained on inputs of at most 512 tokens (model card), although its position
-# table has 1024 entries; longer inputs degrade, so they are split instead.
-NLLB_TRAINED_MAX_TOKENS = 512
-# Tokenizers without a limit report a huge sentinel (about 1e30) as model_max_length.
-_UNSET_TOKENIZER_LIMIT = 1_000_000
-
 
 @dataclass(frozen=True)
 class GeneratedIds:
@@ -53,7 +41,7 @@ class GeneratedIds:
     hit_max_length: bool  # no end-of-sequence token before the length limit
 
 
-class TransformersEngine:
+class TransformersEngine(TokenizerRules):
     """A `TranslationEngine` around one seq2seq checkpoint (see engine.py for the protocol).
 
     `model` is a preset name, a Hub id or a local directory (presets.resolve_model).
@@ -181,8 +169,9 @@ class TransformersEngine:
             eos = config.eos_token_id
         self.eos_token_ids = set(eos if isinstance(eos, list) else [eos])
         # Decoder positions: one goes to the start token; keep one spare.
-        self.max_decoder_tokens = max(1, int(getattr(config, "max_position_embeddings", 512)) - 2)
-        limit = self._model_input_limit()
+        positions = int(getattr(config, "max_position_embeddings", 512) or 512)
+        self.max_decoder_tokens = max(1, positions - 2)
+        limit = model_input_limit(positions, tokenizer, self.family)
         self.max_input_tokens = min(limit, max_input_tokens) if max_input_tokens else limit
         self._strip_ids = self._language_and_special_ids()
         if tokenizer is not None:
@@ -190,29 +179,14 @@ class TransformersEngine:
 
     # --- the TranslationEngine protocol -------------------------------------------------
 
-    def count_tokens(self, text: str, source_lang: str) -> int:
-        """Model input length of `text`, special tokens included."""
-        self._prepare_source(source_lang)
-        return len(self.tokenizer(text, add_special_tokens=True)["input_ids"])
-
     def translate_batch(
         self, texts: list[str], source_lang: str, target_lang: str = "en"
     ) -> list[EngineOutput]:
         if not texts:
             return []
         self._check_languages(source_lang, target_lang)
-        self._prepare_source(source_lang)
-        encoded = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
-        for text, ids in zip(texts, encoded):
-            if len(ids) > self.max_input_tokens:
-                # Position embeddings would overflow or the model would see text it was never
-                # trained on; splitting is the pipeline's job (splitting.py), never truncation.
-                raise InputError(
-                    f"A text of {len(ids)} tokens exceeds the model's input limit of "
-                    f"{self.max_input_tokens} ({text[:40]!r}...). Translate through "
-                    f"xlcompare.translation.pipeline.translate_segments, which splits long segments."
-                )
-        generated = self.generate_ids(encoded, forced_bos_token_id=self._forced_bos(target_lang))
+        encoded = self._encode_within_limit(texts, source_lang)
+        generated = self.generate_ids(encoded, forced_bos_token_id=self._target_language_id(target_lang))
         outputs = []
         for result in generated:
             kept = [t for t in result.token_ids if t not in self._strip_ids]
@@ -378,78 +352,6 @@ class TransformersEngine:
         while generated and generated[-1] == self.pad_token_id:
             generated.pop()
         return GeneratedIds(generated, hit_max_length=True)
-
-    # --- languages -----------------------------------------------------------------------
-
-    def _forced_bos(self, target_lang: str) -> int | None:
-        if self.family == "marian":
-            return None
-        code = language_code(self.family, target_lang)
-        if self.family == "m2m100":
-            return int(self.tokenizer.get_lang_id(code))
-        return int(self.tokenizer.convert_tokens_to_ids(code))
-
-    def _prepare_source(self, source_lang: str) -> None:
-        if self.family in ("nllb", "m2m100"):
-            code = language_code(self.family, source_lang or self.spec.source_lang)
-            if self.tokenizer.src_lang != code:
-                # The tokenizer prepends the source language's code to every input.
-                self.tokenizer.src_lang = code
-
-    def _check_languages(self, source_lang: str, target_lang: str) -> None:
-        if self.family == "marian":
-            if target_lang != self.spec.target_lang:
-                raise LanguageError(
-                    f"{self.spec.model_id} translates into {self.spec.target_lang!r} only, not {target_lang!r}."
-                )
-            if source_lang and self.spec.source_lang and source_lang != self.spec.source_lang:
-                if not self._multilingual_source():
-                    raise LanguageError(
-                        f"{self.spec.model_id} translates from {self.spec.source_lang!r}, not "
-                        f"{source_lang!r}. Load an engine for {source_lang!r} (the opus-mt preset "
-                        f"picks the right checkpoint) or use nllb-600m."
-                    )
-            return
-        for lang in (source_lang, target_lang):
-            if not lang:
-                continue
-            code = language_code(self.family, lang)
-            if self.family == "m2m100":
-                known = code in getattr(self.tokenizer, "lang_code_to_token", {})
-            else:
-                token_id = self.tokenizer.convert_tokens_to_ids(code)
-                known = token_id is not None and token_id != self.tokenizer.unk_token_id
-            if not known:
-                raise LanguageError(
-                    f"{self.spec.model_id} has no language token for {lang!r} ({code}); "
-                    f"choose a language the model supports."
-                )
-
-    def _multilingual_source(self) -> bool:
-        declared = getattr(self.tokenizer, "source_lang", None)
-        return declared in (None, "", "mul") or "-mul-" in self.spec.model_id
-
-    def _language_and_special_ids(self) -> set[int]:
-        """Ids never to appear in the English text: special tokens and language codes (NLLB's
-        forced target code comes back as the first generated token)."""
-        if self.tokenizer is None:
-            return set()
-        ids = set(self.tokenizer.all_special_ids)
-        if self.family in ("nllb", "m2m100"):
-            pattern = NLLB_CODE_PATTERN if self.family == "nllb" else M2M100_TOKEN_PATTERN
-            vocab = self.tokenizer.get_vocab()
-            ids.update(i for token, i in vocab.items() if pattern.match(token))
-        ids.discard(self.tokenizer.unk_token_id)
-        return ids
-
-    def _model_input_limit(self) -> int:
-        limits = [int(getattr(self.model.config, "max_position_embeddings", 512) or 512)]
-        tokenizer_limit = getattr(self.tokenizer, "model_max_length", None)
-        if isinstance(tokenizer_limit, int) and 0 < tokenizer_limit < _UNSET_TOKENIZER_LIMIT:
-            limits.append(tokenizer_limit)
-        if self.family == "nllb":
-            limits.append(NLLB_TRAINED_MAX_TOKENS)
-        return min(limits)
 
 
 def plan_batches(lengths: Sequence[int], budget_tokens: int, max_batch_size: int = MAX_BATCH_SIZE) -> list[list[int]]:
