@@ -114,35 +114,14 @@ def save_checkpoint(directory: Path, family: str, dimensions: dict, seed: int) -
     the vocabulary with "madeupword" tokens, as for the real checkpoint.
     """
     import torch
-    from tiny_models import ENGLISH, NLLB_TEST_CODES, train_sentencepiece, training_lines
+    from tiny_models import ENGLISH, NLLB_TEST_CODES, train_sentencepiece, training_lines, write_marian_tokenizer
 
     directory.mkdir(parents=True, exist_ok=True)
     if family == "marian":
-        import sentencepiece as spm
-        from transformers import MarianTokenizer
-
         model = build_model(dimensions, seed)
-        source = train_sentencepiece(training_lines() + ENGLISH[:2], 320, "unigram")
-        target = train_sentencepiece(ENGLISH * 4, 160, "unigram")
-        (directory / "source.spm").write_bytes(source)
-        (directory / "target.spm").write_bytes(target)
-        vocab = {"</s>": 0, "<unk>": 1}
-        for proto in (source, target):
-            processor = spm.SentencePieceProcessor(model_proto=proto)
-            for i in range(processor.get_piece_size()):
-                if not (processor.is_control(i) or processor.is_unknown(i)):
-                    vocab.setdefault(processor.id_to_piece(i), len(vocab))
-        while len(vocab) < dimensions["vocab_size"] - 1:
-            vocab[f"<placeholder-{len(vocab)}>"] = len(vocab)
-        vocab["<pad>"] = len(vocab)  # = vocab_size - 1, the model's pad and decoder start
-        (directory / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-        tokenizer = MarianTokenizer(
-            source_spm=str(directory / "source.spm"),
-            target_spm=str(directory / "target.spm"),
-            vocab=str(directory / "vocab.json"),
-            source_lang="mul",
-            target_lang="eng",
-        )
+        # vocab.json filled with placeholders; <pad> = vocab_size - 1, the model's pad and
+        # decoder start token.
+        tokenizer, _ = write_marian_tokenizer(directory, vocab_size=dimensions["vocab_size"])
     else:
         from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -74,12 +75,13 @@ def train_sentencepiece(lines: list[str], vocab_size: int, model_type: str) -> b
     return buffer.getvalue()
 
 
-def build_tiny_marian(directory: Path, *, seed: int = 0) -> Path:
-    """A MarianMT checkpoint shaped like OPUS-MT's: source.spm, target.spm, a joint vocab.json
-    with </s>=0, <unk>=1 and <pad> last, pad as decoder start token, shared embeddings."""
+def write_marian_tokenizer(directory: Path, *, vocab_size: int | None = None) -> tuple[Any, dict[str, int]]:
+    """OPUS-MT's tokenizer files in `directory`: source.spm, target.spm and a joint vocab.json
+    with </s>=0, <unk>=1 and <pad> last. `vocab_size` fills the vocabulary with placeholder
+    tokens up to that size (a model's output layer larger than the pieces trained here).
+    Returns the MarianTokenizer and the vocabulary."""
     import sentencepiece as spm
-    import torch
-    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+    from transformers import MarianTokenizer
 
     directory.mkdir(parents=True, exist_ok=True)
     source = train_sentencepiece(training_lines() + ENGLISH[:2], 320, "unigram")
@@ -92,9 +94,10 @@ def build_tiny_marian(directory: Path, *, seed: int = 0) -> Path:
         for i in range(processor.get_piece_size()):
             if not (processor.is_control(i) or processor.is_unknown(i)):
                 vocab.setdefault(processor.id_to_piece(i), len(vocab))
+    while vocab_size and len(vocab) < vocab_size - 1:
+        vocab[f"<placeholder-{len(vocab)}>"] = len(vocab)
     vocab["<pad>"] = len(vocab)
     (directory / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-
     # Like opus-mt-mul-en: the source side is multilingual, the target English.
     tokenizer = MarianTokenizer(
         source_spm=str(directory / "source.spm"),
@@ -103,6 +106,16 @@ def build_tiny_marian(directory: Path, *, seed: int = 0) -> Path:
         source_lang="mul",
         target_lang="eng",
     )
+    return tokenizer, vocab
+
+
+def build_tiny_marian(directory: Path, *, seed: int = 0) -> Path:
+    """A MarianMT checkpoint shaped like OPUS-MT's: source.spm, target.spm, a joint vocab.json
+    with </s>=0, <unk>=1 and <pad> last, pad as decoder start token, shared embeddings."""
+    import torch
+    from transformers import MarianConfig, MarianMTModel
+
+    tokenizer, vocab = write_marian_tokenizer(directory)
     pad = vocab["<pad>"]
     config = MarianConfig(
         vocab_size=len(vocab),

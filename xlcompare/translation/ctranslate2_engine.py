@@ -24,7 +24,7 @@ from typing import Any
 from xlcompare.errors import ModelLoadError
 from xlcompare.translation import convert
 from xlcompare.translation.engine import EngineOutput
-from xlcompare.translation.presets import ModelSpec, detect_family, resolve_model
+from xlcompare.translation.presets import ModelSpec, detect_family, read_json_object, resolve_model
 from xlcompare.translation.tokenizer_rules import TokenizerRules, model_input_limit
 from xlcompare.translation.transformers_engine import MAX_BATCH_SIZE, GeneratedIds, plan_batches
 
@@ -94,7 +94,7 @@ class CTranslate2Engine(TokenizerRules):
         self.conversion = convert.ensure_converted(local, self.compute_type, root=converted_root)
         self.translator = self._load_translator(ctranslate2, local, converted_root)
 
-        config = _read_json(local.path / "config.json")
+        config = read_json_object(local.path / "config.json")
         positions = int(config.get("max_position_embeddings") or 512)
         # Decoder positions: one goes to the start token; keep one spare (as TransformersEngine).
         self.max_decoder_tokens = max(1, positions - 2)
@@ -102,7 +102,7 @@ class CTranslate2Engine(TokenizerRules):
         self.max_input_tokens = min(limit, max_input_tokens) if max_input_tokens else limit
         self._vocabulary = _read_vocabulary(self.conversion.path)
         self._token_ids = {token: i for i, token in enumerate(self._vocabulary)}
-        self._end_token = str(_read_json(self.conversion.path / "config.json").get("eos_token") or "</s>")
+        self._end_token = str(read_json_object(self.conversion.path / "config.json").get("eos_token") or "</s>")
         self._tokenizer_size = len(self.tokenizer)
         self._unk_id = int(self.tokenizer.unk_token_id)
         self._strip_ids = self._language_and_special_ids()
@@ -347,7 +347,7 @@ def _load_tokenizer(path: Path, spec: ModelSpec) -> Any:
     if spec.family in ("nllb", "m2m100") and spec.source_code:
         kwargs["src_lang"] = spec.source_code
         kwargs["tgt_lang"] = spec.target_code
-    declared = str(_read_json(path / "tokenizer_config.json").get("tokenizer_class") or "")
+    declared = str(read_json_object(path / "tokenizer_config.json").get("tokenizer_class") or "")
     expected = TOKENIZER_CLASSES.get(spec.family or "", "")
     # A checkpoint declaring another class (a "Fast" variant, a custom one) goes through
     # AutoTokenizer, exactly as in the transformers engine.
@@ -376,14 +376,6 @@ def _read_vocabulary(directory: Path) -> list[str]:
         if path.is_file():
             return path.read_text(encoding="utf-8").split("\n")[:-1]
     raise ModelLoadError(f"{directory} has no vocabulary file; delete it so that the model is converted again.")
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 __all__ = [

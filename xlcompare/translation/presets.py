@@ -270,7 +270,7 @@ def detect_family(directory: Path) -> str:
 
 
 def _has_nllb_tokenizer(directory: Path) -> bool:
-    tokenizer_config = _read_json(directory / "tokenizer_config.json")
+    tokenizer_config = read_json_object(directory / "tokenizer_config.json")
     tokenizer_class = str(tokenizer_config.get("tokenizer_class") or "")
     if tokenizer_class.startswith("Nllb"):
         return True
@@ -283,12 +283,14 @@ def _has_nllb_tokenizer(directory: Path) -> bool:
         NLLB_CODE_PATTERN.match(str(t if isinstance(t, str) else t.get("content", ""))) for t in listed
     ):
         return True
-    tokenizer_json = _read_json(directory / "tokenizer.json")
+    tokenizer_json = read_json_object(directory / "tokenizer.json")
     added = tokenizer_json.get("added_tokens") or []
     return any(NLLB_CODE_PATTERN.match(str(t.get("content", ""))) for t in added if isinstance(t, dict))
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def read_json_object(path: Path) -> dict[str, Any]:
+    """A checkpoint's JSON file as a dict; {} when it is missing, unreadable or not an object
+    (optional files such as tokenizer_config.json are read this way)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
