@@ -114,7 +114,7 @@ def save_checkpoint(directory: Path, family: str, dimensions: dict, seed: int) -
     the vocabulary with "madeupword" tokens, as for the real checkpoint.
     """
     import torch
-    from tiny_models import ENGLISH, NLLB_TEST_CODES, train_sentencepiece, training_lines, write_marian_tokenizer
+    from tiny_models import build_nllb_tokenizer, write_marian_tokenizer
 
     directory.mkdir(parents=True, exist_ok=True)
     if family == "marian":
@@ -123,15 +123,9 @@ def save_checkpoint(directory: Path, family: str, dimensions: dict, seed: int) -
         # decoder start token.
         tokenizer, _ = write_marian_tokenizer(directory, vocab_size=dimensions["vocab_size"])
     else:
-        from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+        from transformers import M2M100Config, M2M100ForConditionalGeneration
 
-        raw = directory.parent / (directory.name + "-spm")
-        raw.mkdir(parents=True, exist_ok=True)
-        (raw / "sentencepiece.bpe.model").write_bytes(train_sentencepiece(training_lines() + ENGLISH * 2, 400, "bpe"))
-        tokenizer = NllbTokenizer.from_pretrained(
-            str(raw), additional_special_tokens=NLLB_TEST_CODES, src_lang="hin_Deva", tgt_lang="eng_Latn"
-        )
-        tokenizer.model_max_length = 1024
+        tokenizer = build_nllb_tokenizer(directory.parent / (directory.name + "-spm"))
         config = M2M100Config(
             pad_token_id=tokenizer.pad_token_id,
             bos_token_id=tokenizer.bos_token_id,

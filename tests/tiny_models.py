@@ -138,13 +138,12 @@ def build_tiny_marian(directory: Path, *, seed: int = 0) -> Path:
     return directory
 
 
-def build_tiny_nllb(directory: Path, *, seed: int = 0) -> Path:
-    """An NLLB-style checkpoint: model_type m2m100 with an NllbTokenizer converted from a BPE
-    SentencePiece model, FLORES-200 language codes as special tokens."""
-    import torch
-    from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+def build_nllb_tokenizer(raw: Path) -> Any:
+    """An NllbTokenizer converted from a BPE SentencePiece model trained into `raw`, with the
+    test's FLORES-200 codes as special tokens and the real checkpoint's 1024-token limit (the
+    converted one would declare none)."""
+    from transformers import NllbTokenizer
 
-    raw = directory.parent / (directory.name + "-spm")
     raw.mkdir(parents=True, exist_ok=True)
     (raw / "sentencepiece.bpe.model").write_bytes(
         train_sentencepiece(training_lines() + ENGLISH * 2, 400, "bpe")
@@ -152,8 +151,17 @@ def build_tiny_nllb(directory: Path, *, seed: int = 0) -> Path:
     tokenizer = NllbTokenizer.from_pretrained(
         str(raw), additional_special_tokens=NLLB_TEST_CODES, src_lang="hin_Deva", tgt_lang="eng_Latn"
     )
-    # The real checkpoint's tokenizer declares 1024; the converted one would declare no limit.
     tokenizer.model_max_length = 1024
+    return tokenizer
+
+
+def build_tiny_nllb(directory: Path, *, seed: int = 0) -> Path:
+    """An NLLB-style checkpoint: model_type m2m100 with an NllbTokenizer converted from a BPE
+    SentencePiece model, FLORES-200 language codes as special tokens."""
+    import torch
+    from transformers import M2M100Config, M2M100ForConditionalGeneration
+
+    tokenizer = build_nllb_tokenizer(directory.parent / (directory.name + "-spm"))
     config = M2M100Config(
         vocab_size=len(tokenizer),
         pad_token_id=tokenizer.pad_token_id,

@@ -113,6 +113,14 @@ class _Progress:
 
 
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens (stderr).")]
+BeamsOpt = Annotated[int, typer.Option("--beams", min=1, max=16, help="Beam size.")]
+DeviceOpt = Annotated[Device, typer.Option("--device", help="Where to run the model.")]
+EngineOpt = Annotated[
+    Engine,
+    # Rich reads "[fast]" as markup and drops it; the backslash keeps it visible.
+    typer.Option("--engine", help="auto: CTranslate2 when installed (\\[fast] extra) and the "
+                 "model converts, else transformers."),
+]
 OfflineOpt = Annotated[
     bool,
     typer.Option(
@@ -144,13 +152,9 @@ def translate(
         Optional[list[TranslateFormat]],
         typer.Option("--format", help="Output format(s); repeat for several. Default: json and md."),
     ] = None,
-    beams: Annotated[int, typer.Option("--beams", min=1, max=16, help="Beam size.")] = 4,
-    device: Annotated[Device, typer.Option("--device", help="Where to run the model.")] = Device.auto,
-    engine: Annotated[
-        Engine,
-        typer.Option("--engine", help="auto: CTranslate2 when installed ([fast] extra) and the "
-                     "model converts, else transformers."),
-    ] = Engine.auto,
+    beams: BeamsOpt = 4,
+    device: DeviceOpt = Device.auto,
+    engine: EngineOpt = Engine.auto,
     offline: OfflineOpt = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the translation cache.")] = False,
     encoding: Annotated[
@@ -238,13 +242,9 @@ def compare(
     ] = None,
     left_lang: Annotated[str, typer.Option("--left-lang", help="Language of LEFT, or auto.")] = "auto",
     right_lang: Annotated[str, typer.Option("--right-lang", help="Language of RIGHT, or auto.")] = "auto",
-    beams: Annotated[int, typer.Option("--beams", min=1, max=16, help="Beam size.")] = 4,
-    device: Annotated[Device, typer.Option("--device", help="Where to run the model.")] = Device.auto,
-    engine: Annotated[
-        Engine,
-        typer.Option("--engine", help="auto: CTranslate2 when installed ([fast] extra) and the "
-                     "model converts, else transformers."),
-    ] = Engine.auto,
+    beams: BeamsOpt = 4,
+    device: DeviceOpt = Device.auto,
+    engine: EngineOpt = Engine.auto,
     offline: OfflineOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -310,13 +310,9 @@ def evaluate(
         str, typer.Option("--from", "-f", help="Language of --src (hi, fa, ...) or auto.")
     ] = "auto",
     model: ModelOpt = "nllb-600m",
-    beams: Annotated[int, typer.Option("--beams", min=1, max=16, help="Beam size.")] = 4,
-    device: Annotated[Device, typer.Option("--device", help="Where to run the model.")] = Device.auto,
-    engine: Annotated[
-        Engine,
-        typer.Option("--engine", help="auto: CTranslate2 when installed ([fast] extra) and the "
-                     "model converts, else transformers."),
-    ] = Engine.auto,
+    beams: BeamsOpt = 4,
+    device: DeviceOpt = Device.auto,
+    engine: EngineOpt = Engine.auto,
     offline: OfflineOpt = False,
     fmt: Annotated[EvalFormat, typer.Option("--format", help="table (stdout) or json.")] = EvalFormat.table,
     worst: Annotated[int, typer.Option("--worst", min=0, help="Show the N sentences with the lowest chrF.")] = 5,
