@@ -6,9 +6,11 @@ Four systems decode the same random token ids with the same random-weight checkp
 * transformers engine: `TransformersEngine.generate_ids` (bench_translate.run_engine);
 * ct2 engine: `CTranslate2Engine.generate_ids`, int8, the code `translate_batch` runs;
 * ct2 raw: `ctranslate2.Translator.translate_batch` on the same converted model, called once
-  with all inputs, with the engine's thread layout (inter/intra threads) and batch size and
-  CTranslate2 sorting and splitting the inputs: the floor the engine's own overhead (token
-  ids to strings and back, batch planning, futures) is measured against.
+  with all inputs, with the engine's thread layout (inter/intra threads) and number of
+  batches and CTranslate2 sorting the inputs and splitting them into equal counts: the floor
+  the engine's own overhead (token ids to strings and back, batch planning, futures) is
+  measured against. The engine cuts its batches to equal estimated work instead
+  (xlcompare/translation/batching.py), so it can beat this floor.
 
 Every system runs in a subprocess of its own, so that its peak resident memory (VmHWM, which
 covers the C++ allocations tracemalloc cannot see) is its own. Every output is forced to
@@ -291,14 +293,12 @@ def worker_throughput(config: dict) -> dict:
             generated = engine.generate_ids(items, beams=beams, min_new_tokens=out_tokens, max_new_tokens=out_tokens)
             return time.perf_counter() - begin, [g.token_ids for g in generated]
     else:
-        from xlcompare.translation.ctranslate2_engine import (
-            DEFAULT_BATCH_TOKENS,
-            plan_parallel_batches,
-            split_threads,
-        )
+        from xlcompare.translation.batching import plan_parallel_batches
+        from xlcompare.translation.ctranslate2_engine import DEFAULT_BATCH_TOKENS, split_threads
 
         # The engine's thread layout (parallel single-threaded workers on a few cores) and its
-        # batch size, with CTranslate2 sorting and splitting the inputs itself.
+        # number of batches, with CTranslate2 sorting the inputs and splitting them into equal
+        # counts itself.
         inter_threads, intra_threads = split_threads(threads)
         translator = ctranslate2.Translator(
             config["converted_path"], device="cpu", compute_type="int8",
@@ -314,7 +314,7 @@ def worker_throughput(config: dict) -> dict:
             plan = plan_parallel_batches([len(ids) for ids in items], batch_tokens // beams, inter_threads)
             results = translator.translate_batch(
                 [[vocabulary[i] for i in ids] for ids in items],
-                max_batch_size=max(len(batch) for batch in plan),
+                max_batch_size=-(-len(items) // len(plan)),
                 beam_size=beams,
                 min_decoding_length=out_tokens,
                 max_decoding_length=out_tokens,

@@ -28,11 +28,8 @@ from xlcompare.errors import (  # noqa: E402
     ModelNotFoundError,
 )
 from xlcompare.translation import convert  # noqa: E402
-from xlcompare.translation.ctranslate2_engine import (  # noqa: E402
-    CTranslate2Engine,
-    plan_parallel_batches,
-    split_threads,
-)
+from xlcompare.translation.batching import plan_parallel_batches  # noqa: E402
+from xlcompare.translation.ctranslate2_engine import CTranslate2Engine, split_threads  # noqa: E402
 from xlcompare.translation.engine import EngineOutput, TranslationEngine  # noqa: E402
 from xlcompare.translation.hub import LocalModel  # noqa: E402
 from xlcompare.translation.presets import NLLB_CODE_PATTERN  # noqa: E402
@@ -160,30 +157,6 @@ def test_parallel_workers_return_outputs_in_input_order(eos_prone_dirs, source_l
     assert len(plan_parallel_batches([len(i) for i in input_ids], 4096, 2)) == 2
     single, parallel = (e.generate_ids(input_ids) for e in engines)
     assert parallel == single
-
-
-@pytest.mark.parametrize(
-    ("lengths", "budget", "workers", "sizes"),
-    [
-        ([50] * 64, 4096, 1, [64]),  # one worker: the budget alone decides
-        ([50] * 64, 4096, 2, [32, 32]),  # one batch per worker
-        ([50] * 64, 400, 2, [8] * 8),  # the budget (400 // 50 tokens) is the tighter limit
-        ([50] * 10, 4096, 2, [5, 5]),  # a small job still keeps both workers busy
-        ([50] * 3, 4096, 4, [1, 1, 1]),  # fewer inputs than workers
-        # The budget alone would give batches of 17, 22 and 25 (the longest inputs first);
-        # rounded up to 4 batches, the workers get 16 sentences each.
-        ([60] * 17 + [46] * 22 + [31] * 25, 1024, 2, [16, 16, 16, 16]),
-        # An input over the budget keeps a batch of its own.
-        ([5000] + [50] * 63, 4096, 2, [1, 32, 31]),
-        ([], 4096, 2, []),
-    ],
-)
-def test_plan_parallel_batches(lengths, budget, workers, sizes):
-    plan = plan_parallel_batches(lengths, budget, workers)
-    assert sorted(i for batch in plan for i in batch) == list(range(len(lengths)))
-    assert [len(batch) for batch in plan] == sizes
-    for batch in plan:
-        assert len(batch) == 1 or len(batch) * max(lengths[i] for i in batch) <= budget
 
 
 @pytest.mark.parametrize(("threads", "expected"), [(1, (1, 1)), (2, (2, 1)), (4, (4, 1)), (16, (8, 2))])

@@ -12,7 +12,7 @@ import pytest
 from xlcompare.errors import InputError, LanguageError, ModelLoadError
 from xlcompare.translation.engine import EngineOutput, TranslationEngine
 from xlcompare.translation.presets import NLLB_CODE_PATTERN
-from xlcompare.translation.transformers_engine import GeneratedIds, TransformersEngine, plan_batches
+from xlcompare.translation.transformers_engine import GeneratedIds, TransformersEngine
 
 MAX_NEW_TOKENS = 6
 
@@ -121,27 +121,6 @@ def test_batched_outputs_come_back_in_input_order(request, which, sentences):
     assert batched == one_by_one
     # Random weights still depend on the input: otherwise this test could not see a mix-up.
     assert len({tuple(g.token_ids) for g in one_by_one}) > 1
-
-
-@pytest.mark.parametrize(
-    ("lengths", "budget", "max_batch"),
-    [
-        ([5, 50, 7, 20, 20, 3], 60, 256),
-        ([10] * 9, 30, 256),
-        ([100, 1, 1], 50, 256),
-        ([4] * 10, 1000, 3),
-        ([], 10, 4),
-    ],
-)
-def test_plan_batches_respects_budget_and_covers_every_input(lengths, budget, max_batch):
-    batches = plan_batches(lengths, budget, max_batch)
-    assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))
-    for batch in batches:
-        assert len(batch) <= max_batch
-        padded = len(batch) * max(lengths[i] for i in batch)
-        assert padded <= budget or len(batch) == 1
-    order = [lengths[i] for batch in batches for i in batch]
-    assert order == sorted(order, reverse=True)
 
 
 def test_hit_max_length_when_the_limit_stops_generation(marian, sentences):

@@ -23,10 +23,11 @@ from typing import Any
 
 from xlcompare.errors import ModelLoadError
 from xlcompare.translation import convert
+from xlcompare.translation.batching import expected_output_lengths, plan_parallel_batches
 from xlcompare.translation.engine import EngineOutput
 from xlcompare.translation.presets import ModelSpec, detect_family, read_json_object, resolve_model
 from xlcompare.translation.tokenizer_rules import TokenizerRules, model_input_limit
-from xlcompare.translation.transformers_engine import MAX_BATCH_SIZE, GeneratedIds, plan_batches
+from xlcompare.translation.transformers_engine import GeneratedIds
 
 log = logging.getLogger(__name__)
 
@@ -197,8 +198,11 @@ class CTranslate2Engine(TokenizerRules):
         beams = beams or self.beams
         # Batches are planned here rather than by CTranslate2's own max_batch_size so that,
         # as in the transformers engine, each batch's default length limit follows its own
-        # longest input. All are submitted at once: `inter_threads` of them run in parallel.
-        batches = plan_parallel_batches([len(ids) for ids in input_ids], self.batch_tokens // beams, self.inter_threads)
+        # longest input, and so that the batches decoded side by side carry equal work. All
+        # are submitted at once: `inter_threads` of them run in parallel.
+        lengths = [len(ids) for ids in input_ids]
+        outputs = expected_output_lengths(lengths, min_new_tokens, max_new_tokens or self.max_new_tokens)
+        batches = plan_parallel_batches(lengths, self.batch_tokens // beams, self.inter_threads, outputs)
         submitted = [
             (
                 batch,
@@ -307,24 +311,6 @@ def split_threads(threads: int) -> tuple[int, int]:
     return threads // 2, 2
 
 
-def plan_parallel_batches(lengths: Sequence[int], budget_tokens: int, workers: int) -> list[list[int]]:
-    """`plan_batches` for `workers` decoding at once: as few batches as the token budget
-    allows, rounded up to a multiple of `workers`, with the inputs shared evenly among them.
-
-    A batch's decoding time follows its number of sentences (each step runs every row), so
-    equal counts keep the workers finishing together; the token budget still caps each batch,
-    and an input longer than the budget still gets a batch of its own. Fewer, larger batches
-    beat more, smaller ones: each batch reads all the weights at every step. With 4 beams and
-    the opus-mt-sized model on 2 cores, 64 inputs in 4 batches of 16 decode 307 tokens/s
-    against 260 in the budget's own batches of 17, 22 and 25 (one worker idles at the end).
-    """
-    if workers <= 1 or len(lengths) <= 1:
-        return plan_batches(lengths, budget_tokens, MAX_BATCH_SIZE)
-    needed = len(plan_batches(lengths, budget_tokens, MAX_BATCH_SIZE))
-    count = min(len(lengths), -(-needed // workers) * workers)
-    return plan_batches(lengths, budget_tokens, min(MAX_BATCH_SIZE, -(-len(lengths) // count)))
-
-
 def available_cores() -> int:
     """Cores this process may run on (a container's CPU set, not the host's core count)."""
     try:
@@ -383,6 +369,5 @@ __all__ = [
     "available_cores",
     "default_compute_type",
     "pick_ct2_device",
-    "plan_parallel_batches",
     "split_threads",
 ]

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from xlcompare.translation.batching import MAX_BATCH_SIZE, plan_batches
 from xlcompare.translation.device import dtype_name, pick_device, pick_dtype, tune_cpu_allocator
 from xlcompare.translation.engine import EngineOutput
 from xlcompare.translation.presets import ModelSpec, resolve_model
@@ -27,7 +28,6 @@ log = logging.getLogger(__name__)
 # [rows, vocabulary] tensors outgrows the cache. 4096 gives both (benchmarks/bench_translate.py).
 # A GPU wants larger batches to stay busy.
 DEFAULT_BATCH_TOKENS = {"cpu": 4096, "gpu": 32768}
-MAX_BATCH_SIZE = 256
 # The encoder runs in smaller groups of similar length within a decoding batch (see _encode).
 ENCODER_BATCH_TOKENS = {"cpu": 1024, "gpu": 32768}
 
@@ -354,33 +354,8 @@ class TransformersEngine(TokenizerRules):
         return GeneratedIds(generated, hit_max_length=True)
 
 
-def plan_batches(lengths: Sequence[int], budget_tokens: int, max_batch_size: int = MAX_BATCH_SIZE) -> list[list[int]]:
-    """Group input indices into batches, longest first, so that each batch's padded size
-    (batch size x its longest input) stays within `budget_tokens`.
-
-    Sorting by length keeps padding small: neighbours in sorted order have similar lengths.
-    A single input longer than the budget gets a batch of its own.
-    """
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
-    batches: list[list[int]] = []
-    current: list[int] = []
-    longest = 0
-    for index in order:
-        candidate_longest = max(longest, lengths[index], 1)
-        if current and (
-            (len(current) + 1) * candidate_longest > budget_tokens or len(current) >= max_batch_size
-        ):
-            batches.append(current)
-            current, candidate_longest = [], max(lengths[index], 1)
-        current.append(index)
-        longest = candidate_longest
-    if current:
-        batches.append(current)
-    return batches
-
-
 def _first(*values: Any) -> Any:
     return next(v for v in values if v is not None)
 
 
-__all__ = ["TransformersEngine", "GeneratedIds", "plan_batches"]
+__all__ = ["TransformersEngine", "GeneratedIds"]
