@@ -169,7 +169,6 @@ def worker_build(config: dict) -> dict:
 
 def worker_peak(config: dict) -> dict:
     """Float32 matrix-multiply throughput: the best of a few large products."""
-    import numpy as np
     import torch
 
     torch.set_num_threads(config["threads"])
