@@ -17,7 +17,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-
 from xlcompare.alignment.knn import cosine_moments, top_k_similar
 from xlcompare.alignment.margin import neighbourhood_means, ratio_margin
 from xlcompare.segments.model import Segment

@@ -26,22 +26,7 @@ def plan_batches(lengths: Sequence[int], budget_tokens: int, max_batch_size: int
     Sorting by length keeps padding small: neighbours in sorted order have similar lengths.
     A single input longer than the budget gets a batch of its own.
     """
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
-    batches: list[list[int]] = []
-    current: list[int] = []
-    longest = 0
-    for index in order:
-        candidate_longest = max(longest, lengths[index], 1)
-        if current and (
-            (len(current) + 1) * candidate_longest > budget_tokens or len(current) >= max_batch_size
-        ):
-            batches.append(current)
-            current, candidate_longest = [], max(lengths[index], 1)
-        current.append(index)
-        longest = candidate_longest
-    if current:
-        batches.append(current)
-    return batches
+    return _cut(_longest_first(lengths), lengths, budget_tokens, max_batch_size)
 
 
 def expected_output_lengths(
@@ -87,7 +72,7 @@ def plan_parallel_batches(
     outputs = list(output_lengths) if output_lengths is not None else expected_output_lengths(lengths)
     needed = len(plan_batches(lengths, budget_tokens, MAX_BATCH_SIZE))
     count = min(len(lengths), -(-needed // workers) * workers)
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
+    order = _longest_first(lengths)
     if count >= len(lengths):
         return [[i] for i in order]
     # The fewest groups a cost cap allows only falls as the cap rises, so bisect for the
@@ -96,18 +81,28 @@ def plan_parallel_batches(
     low, high = 0, batch_cost(order, lengths, outputs)
     while high - low > 1:
         middle = (low + high) // 2
-        if len(_cut_by_cost(order, lengths, outputs, budget_tokens, middle)) <= count:
+        if len(_cut(order, lengths, budget_tokens, MAX_BATCH_SIZE, outputs, middle)) <= count:
             high = middle
         else:
             low = middle
-    return _cut_by_cost(order, lengths, outputs, budget_tokens, high)
+    return _cut(order, lengths, budget_tokens, MAX_BATCH_SIZE, outputs, high)
 
 
-def _cut_by_cost(
-    order: list[int], lengths: Sequence[int], outputs: Sequence[int], budget_tokens: int, cap: int
+def _longest_first(lengths: Sequence[int]) -> list[int]:
+    return sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
+
+
+def _cut(
+    order: list[int],
+    lengths: Sequence[int],
+    budget_tokens: int,
+    max_batch_size: int,
+    outputs: Sequence[int] | None = None,
+    cap: int | None = None,
 ) -> list[list[int]]:
     """Cut `order` (longest first) into consecutive batches, each within the token budget,
-    `MAX_BATCH_SIZE` and `cap`, starting a new batch only where the next input would not fit."""
+    `max_batch_size` and, given `outputs`, the cost `cap`, starting a new batch only where
+    the next input would not fit."""
     batches: list[list[int]] = []
     current: list[int] = []
     longest = generated = 0
@@ -115,14 +110,14 @@ def _cut_by_cost(
         length = max(lengths[index], 1)
         size = len(current) + 1
         widest = max(longest, length)
-        total = generated + outputs[index]
+        total = generated + (outputs[index] if outputs is not None else 0)
         if current and (
             size * widest > budget_tokens
-            or size > MAX_BATCH_SIZE
-            or size * widest + DECODED_TOKEN_COST * total > cap
+            or size > max_batch_size
+            or (cap is not None and size * widest + DECODED_TOKEN_COST * total > cap)
         ):
             batches.append(current)
-            current, widest, total = [], length, outputs[index]
+            current, widest, total = [], length, total - generated
         current.append(index)
         longest, generated = widest, total
     if current:
