@@ -16,6 +16,9 @@ Every system runs in a subprocess of its own, so that its peak resident memory (
 covers the C++ allocations tracemalloc cannot see) is its own. Every output is forced to
 exactly 24 tokens (transformers min_new_tokens = max_new_tokens; CTranslate2
 min_decoding_length = max_decoding_length) and the counts are checked. Greedy and 4 beams.
+Before timing, each system warms up at each beam size on other inputs of the same count
+(the naive loop on two of them), so that what is timed is steady decoding, not a batched
+system's first kernels and allocations.
 With `--repeat N` the systems run in N rounds, each round running every system once; the
 table takes each system's fastest round, and the speed-up target is also shown round by
 round, so that the spread a shared machine causes is visible.
@@ -323,9 +326,16 @@ def worker_throughput(config: dict) -> dict:
             return time.perf_counter() - begin, outputs
     load_s = time.perf_counter() - started
     loaded = memory_mb()
-    run(1, inputs[:2])  # first-call allocations and lazy initialisation, outside the timings
+    # Warm-up, untimed, on other inputs of the same count: a batched system's first pass in a
+    # fresh process also builds oneDNN kernels and grows its allocations (the CTranslate2
+    # engine's first pass ran about 15% slower than its next ones; warming on different
+    # inputs removed that). The naive loop feeds one sentence at a time and was as fast on
+    # its first pass as on later ones, so two sentences warm it.
+    warmup = make_inputs(config["inputs"], config["dimensions"]["vocab_size"], config["seed"] + 1)
+    warm_count = 2 if system == "naive" else len(warmup)
     runs = {}
     for beams in config["beams"]:
+        run(beams, warmup[:warm_count])
         # Best of `repeat`: on a shared machine the fastest run is the least disturbed one.
         timings = []
         for _ in range(config.get("repeat", 1)):
@@ -340,6 +350,10 @@ def worker_throughput(config: dict) -> dict:
         "runs": runs,
         **memory_mb(),
     }
+
+
+def _verdict(value: float, threshold: float) -> str:
+    return "met" if value >= threshold else "NOT met"
 
 
 def merge_rounds(runs: list[dict]) -> dict:
@@ -527,29 +541,35 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Token budgets per batch (divided by beams): {budgets}")
     print()
     if ("ct2-engine", 1) in rates and arch == "opus-mt-hi-en":
-        if ("naive", 1) in rates:
-            speedup = rates["ct2-engine", 1] / rates["naive", 1]
-            verdict = "met" if speedup >= TARGET_GREEDY_SPEEDUP else "NOT met"
-            print(f"Target (ct2 engine >= {TARGET_GREEDY_SPEEDUP:.0f}x naive at greedy): {speedup:.1f}x, {verdict}.")
+        # Each target is judged twice: on the fastest rounds (the table), and, with several
+        # rounds, on the median of the ratio taken within each round, which a lucky round
+        # cannot carry.
+        def judge(target: str, a: str, b: str, beams: int, threshold: float, show) -> None:
+            best = rates[a, beams] / rates[b, beams]
+            print(f"Target ({target}): fastest rounds {show(best)}, {_verdict(best, threshold)}.")
             if args.repeat > 1:
                 per_round = [
-                    naive_s / ct2_s
-                    for naive_s, ct2_s in zip(
-                        results["naive"]["runs"]["1"]["all_seconds"], results["ct2-engine"]["runs"]["1"]["all_seconds"]
+                    b_s / a_s
+                    for a_s, b_s in zip(
+                        results[a]["runs"][str(beams)]["all_seconds"], results[b]["runs"][str(beams)]["all_seconds"]
                     )
                 ]
+                median = statistics.median(per_round)
                 print(
-                    "  the same ratio within each round: "
-                    + ", ".join(f"{ratio:.1f}x" for ratio in per_round)
-                    + f" (median {statistics.median(per_round):.1f}x)"
+                    "  within each round: " + ", ".join(show(r) for r in per_round)
+                    + f"; median {show(median)}, {_verdict(median, threshold)}."
                 )
+
+        if ("naive", 1) in rates:
+            judge(
+                f"ct2 engine >= {TARGET_GREEDY_SPEEDUP:.0f}x naive at greedy", "ct2-engine", "naive", 1,
+                TARGET_GREEDY_SPEEDUP, lambda r: f"{r:.1f}x",
+            )
         for beams in beam_sizes:
             if ("ct2-raw", beams) in rates:
-                share = rates["ct2-engine", beams] / rates["ct2-raw", beams]
-                verdict = "met" if share >= TARGET_RAW_SHARE else "NOT met"
-                print(
-                    f"Target (ct2 engine within 15% of raw translate_batch, beams {beams}): "
-                    f"{share:.0%} of raw, {verdict}."
+                judge(
+                    f"ct2 engine within 15% of raw translate_batch, beams {beams}", "ct2-engine", "ct2-raw", beams,
+                    TARGET_RAW_SHARE, lambda r: f"{r:.0%} of raw",
                 )
     if not args.workdir:
         shutil.rmtree(workdir, ignore_errors=True)
