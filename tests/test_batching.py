@@ -107,6 +107,23 @@ def test_the_longest_inputs_get_the_smallest_batch():
         assert max(batch_cost(b, lengths, outputs) for b in halves) > 1.05 * max(costs)
 
 
+def test_beams_weigh_generation_and_move_the_cut_towards_equal_counts():
+    """Each of k beams generates its own tokens while the source is encoded once."""
+    lengths = [11 + (i * 49) // 63 for i in range(64)]
+    outputs = expected_output_lengths(lengths, 24, 24)
+    sizes = {}
+    for beams in (1, 2, 4, 8):
+        plan = plan_parallel_batches(lengths, 4096, 2, outputs, beams=beams)
+        check_plan(plan, lengths, 4096)
+        sizes[beams] = [len(b) for b in plan]
+        weighted = [beams * n for n in outputs]
+        one_hypothesis = plan_parallel_batches(lengths, 4096, 2, outputs)
+        assert max(batch_cost(b, lengths, weighted) for b in plan) <= max(
+            batch_cost(b, lengths, weighted) for b in one_hypothesis
+        )
+    assert sizes == {1: [29, 35], 2: [30, 34], 4: [31, 33], 8: [31, 33]}
+
+
 def smallest_max_cost(lengths, outputs, budget, count):
     """Brute force: the least maximum batch cost over every cut of the sorted inputs into at
     most `count` batches within the budget."""
@@ -128,15 +145,16 @@ def test_parallel_plan_has_the_least_costly_slowest_batch(seed):
     rng = random.Random(seed)
     lengths = [rng.randint(1, 60) for _ in range(rng.randint(2, 10))]
     outputs = [rng.randint(1, 40) for _ in lengths]
-    budget, workers = rng.choice([60, 120, 4096]), rng.choice([2, 3])
-    plan = plan_parallel_batches(lengths, budget, workers, outputs)
+    budget, workers, beams = rng.choice([60, 120, 4096]), rng.choice([2, 3]), rng.choice([1, 4])
+    plan = plan_parallel_batches(lengths, budget, workers, outputs, beams=beams)
     check_plan(plan, lengths, budget)
     needed = len(plan_batches(lengths, budget))
     count = min(len(lengths), -(-needed // workers) * workers)
     assert len(plan) <= count
     if count < len(lengths):
-        worst = max(batch_cost(b, lengths, outputs) for b in plan)
-        assert worst == smallest_max_cost(lengths, outputs, budget, count)
+        generated = [beams * n for n in outputs]
+        worst = max(batch_cost(b, lengths, generated) for b in plan)
+        assert worst == smallest_max_cost(lengths, generated, budget, count)
 
 
 @pytest.mark.parametrize("seed", range(6))

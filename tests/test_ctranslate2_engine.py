@@ -159,6 +159,23 @@ def test_parallel_workers_return_outputs_in_input_order(eos_prone_dirs, source_l
     assert parallel == single
 
 
+def test_batches_are_planned_for_the_beams_decoded(marian, monkeypatch):
+    """Beam search generates `beams` hypotheses per input: the planner must weigh that."""
+    from xlcompare.translation import ctranslate2_engine
+
+    planned = []
+
+    def spy(*args, **kwargs):
+        planned.append((args[1], kwargs.get("beams", 1)))
+        return plan_parallel_batches(*args, **kwargs)
+
+    monkeypatch.setattr(ctranslate2_engine, "plan_parallel_batches", spy)
+    input_ids = [marian.tokenizer(line)["input_ids"] for line in ["नमस्ते दुनिया", "भारत और चीन"]]
+    marian.generate_ids(input_ids)
+    marian.generate_ids(input_ids, beams=3)
+    assert planned == [(marian.batch_tokens // 2, 2), (marian.batch_tokens // 3, 3)]
+
+
 @pytest.mark.parametrize(("threads", "expected"), [(1, (1, 1)), (2, (2, 1)), (4, (4, 1)), (16, (8, 2))])
 def test_split_threads(threads, expected):
     assert split_threads(threads) == expected

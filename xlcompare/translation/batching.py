@@ -53,6 +53,7 @@ def plan_parallel_batches(
     budget_tokens: int,
     workers: int,
     output_lengths: Sequence[int] | None = None,
+    beams: int = 1,
 ) -> list[list[int]]:
     """`plan_batches` for `workers` decoding at once: as few batches as the token budget
     allows, rounded up to a multiple of `workers`, cut from the length-sorted inputs so that
@@ -66,10 +67,17 @@ def plan_parallel_batches(
     cutting 29 + 35 instead of 32 + 32 decodes a median 7.5% faster over 12 interleaved
     rounds. The token budget still caps each batch, and an input longer than the budget still
     gets a batch of its own. `output_lengths` defaults to `expected_output_lengths(lengths)`.
+
+    With `beams` hypotheses per input the decoder generates `beams` times the tokens while the
+    encoder reads each source once, so generation weighs more and the cut moves towards equal
+    counts. In the benchmark's case with 4 beams that cuts 15 + 16 + 16 + 17 where counting one
+    hypothesis cut 14 + 15 + 16 + 19, a median 2.5% faster over 10 interleaved rounds (4% for
+    NLLB-600M's architecture, whose 16 inputs are cut 8 + 8 rather than 7 + 9).
     """
     if workers <= 1 or len(lengths) <= 1:
         return plan_batches(lengths, budget_tokens, MAX_BATCH_SIZE)
-    outputs = list(output_lengths) if output_lengths is not None else expected_output_lengths(lengths)
+    per_hypothesis = output_lengths if output_lengths is not None else expected_output_lengths(lengths)
+    outputs = [max(1, beams) * length for length in per_hypothesis]
     needed = len(plan_batches(lengths, budget_tokens, MAX_BATCH_SIZE))
     count = min(len(lengths), -(-needed // workers) * workers)
     order = _longest_first(lengths)

@@ -202,7 +202,7 @@ class CTranslate2Engine(TokenizerRules):
         # are submitted at once: `inter_threads` of them run in parallel.
         lengths = [len(ids) for ids in input_ids]
         outputs = expected_output_lengths(lengths, min_new_tokens, max_new_tokens or self.max_new_tokens)
-        batches = plan_parallel_batches(lengths, self.batch_tokens // beams, self.inter_threads, outputs)
+        batches = plan_parallel_batches(lengths, self.batch_tokens // beams, self.inter_threads, outputs, beams=beams)
         submitted = [
             (
                 batch,
