@@ -20,8 +20,9 @@ Before timing, each system warms up at each beam size on other inputs of the sam
 (the naive loop on two of them), so that what is timed is steady decoding, not a batched
 system's first kernels and allocations.
 With `--repeat N` the systems run in N rounds, each round running every system once; the
-table takes each system's fastest round, and the speed-up target is also shown round by
-round, so that the spread a shared machine causes is visible.
+table takes each system's fastest round. Each target is judged on those fastest rounds and
+on the median of the ratio taken within each round, whose spread shows what a shared machine
+does to it.
 
 The checkpoint is saved with `save_pretrained` together with a real tokenizer, so the
 CTranslate2 engine goes through its real path: hub lookup, conversion into the cache, loading.

@@ -111,13 +111,13 @@ def test_beams_weigh_generation_and_move_the_cut_towards_equal_counts():
     """Each of k beams generates its own tokens while the source is encoded once."""
     lengths = [11 + (i * 49) // 63 for i in range(64)]
     outputs = expected_output_lengths(lengths, 24, 24)
+    one_hypothesis = plan_parallel_batches(lengths, 4096, 2, outputs)
     sizes = {}
     for beams in (1, 2, 4, 8):
         plan = plan_parallel_batches(lengths, 4096, 2, outputs, beams=beams)
         check_plan(plan, lengths, 4096)
         sizes[beams] = [len(b) for b in plan]
         weighted = [beams * n for n in outputs]
-        one_hypothesis = plan_parallel_batches(lengths, 4096, 2, outputs)
         assert max(batch_cost(b, lengths, weighted) for b in plan) <= max(
             batch_cost(b, lengths, weighted) for b in one_hypothesis
         )
