@@ -20,7 +20,6 @@ from xlcompare.comparison.mentions import (
     compare_mentions,
     extract_entities,
     extract_numbers_and_dates,
-    jalali_to_gregorian,
 )
 from xlcompare.comparison.themes import average_linkage, group_themes
 from xlcompare.segments.model import Segment
@@ -150,17 +149,7 @@ def test_right_only_rows_sit_next_to_their_neighbours(alignments, expected_right
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("دوشنبه، 12.07.2024 /”خاور”/.", [("date", "2024-07-12")]),
-        ("جولای 12, 2024 19:00", [("date", "2024-07-12")]),
-        ("۱۲ ژوئیه ۲۰۲۴", [("date", "2024-07-12")]),
         ("१२ जुलाई २०२४ को", [("date", "2024-07-12")]),
-        ("12 July 2024", [("date", "2024-07-12")]),
-        ("July 12, 2024", [("date", "2024-07-12")]),
-        ("2024-07-12", [("date", "2024-07-12")]),
-        ("۲۲ تیر ۱۴۰۳", [("date", "2024-07-12")]),  # Solar Hijri
-        ("4 दिसंबर", [("date", "--12-04")]),
-        ("July 2024", [("date", "2024-07")]),
-        ("۵ می شود", [("number", "5")]),  # "می" is a verb prefix here, not May
         ("in 2020 and ۱۳۹۹", [("year", "2020"), ("number", "1399")]),
         ("۴۵٪ and 12.5 percent and ۳۰ درصد and 7 प्रतिशत", [("percent", "45"), ("percent", "12.5"), ("percent", "30"), ("percent", "7")]),
         ("۱۲٬۰۰۰ نفر", [("number", "12000")]),
@@ -176,20 +165,8 @@ def test_right_only_rows_sit_next_to_their_neighbours(alignments, expected_right
     ],
 )
 def test_numbers_and_dates_are_script_independent(text, expected):
+    # Dates alone are tested once for every entry point: tests/test_lang_dates.py.
     assert [(m.kind, m.value) for m in extract_numbers_and_dates(text)] == expected
-
-
-@pytest.mark.parametrize(
-    "year, month, day, gregorian",
-    [
-        (1403, 4, 22, (2024, 7, 12)),
-        (1403, 1, 1, (2024, 3, 20)),
-        (1399, 12, 30, (2021, 3, 20)),  # leap year
-        (1399, 9, 15, (2020, 12, 5)),
-    ],
-)
-def test_jalali_to_gregorian(year, month, day, gregorian):
-    assert jalali_to_gregorian(year, month, day) == gregorian
 
 
 @pytest.mark.parametrize(

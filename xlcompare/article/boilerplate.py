@@ -23,9 +23,13 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from xlcompare.article.metadata import find_dates
 from xlcompare.article.model import Block
-from xlcompare.article.normalize import fold_digits, normalize_for_matching
+from xlcompare.article.normalize import normalize_for_matching
+from xlcompare.lang.dates import find_dates
+from xlcompare.lang.digits import fold_digits
+from xlcompare.lang.languages import LATIN_LANGUAGES as _LATIN_LANGUAGES
+from xlcompare.lang.punctuation import ends_sentence
+from xlcompare.lang.scripts import ARABIC_BLOCK, DEVANAGARI_BLOCK
 
 # Known furniture headings, compared after normalisation (case-folded, Arabic letters folded,
 # ZWNJ and punctuation removed, spaces collapsed). A line matches when it equals one of them
@@ -75,15 +79,10 @@ _VIEW_COUNTER = re.compile(
     re.IGNORECASE,
 )
 
-_SENTENCE_FINAL = frozenset(".!?।॥؟۔…。！？")
-_CLOSERS = "\"'”’»›)]}\u200c"
-
 # A slug: Latin letters/digits joined by - _ . with no spaces (image file names, URL slugs).
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*[A-Za-z0-9]$")
 # A list item that starts with such a slug glued to a non-Latin headline.
-_SLUG_PREFIX = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._\-]{4,})(?=[\u0600-\u06FF\u0900-\u097F])")
-
-_LATIN_LANGUAGES = frozenset({"en", "fr", "de", "es", "it", "pt", "nl", "tr", "id", "uz", "az"})
+_SLUG_PREFIX = re.compile(rf"^([A-Za-z0-9][A-Za-z0-9._\-]{{4,}})(?=[{ARABIC_BLOCK}{DEVANAGARI_BLOCK}])")
 
 _MAX_LIST_LINE = 200
 """Headline/teaser lines in furniture lists are short; a longer line is story text."""
@@ -123,12 +122,6 @@ def furniture_heading(line: str) -> str | None:
             if " " in heading and len(rest) <= 3 or all(w.isdigit() for w in rest):
                 return heading
     return None
-
-
-def ends_sentence(line: str) -> bool:
-    """True when the line ends with sentence-final punctuation (closing quotes ignored)."""
-    stripped = line.rstrip().rstrip(_CLOSERS).rstrip()
-    return bool(stripped) and stripped[-1] in _SENTENCE_FINAL
 
 
 def _is_slug(line: str, language: str) -> bool:

@@ -9,23 +9,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+# Language names and codes live in xlcompare.lang; re-exported here for article's callers.
+from xlcompare.lang.languages import LANGUAGE_NAMES as LANGUAGE_NAMES
+from xlcompare.lang.languages import canonical_language as canonical_language
+from xlcompare.lang.scripts import script_of as _script_of
+
 MIN_LETTERS = 20
 """Below this many letters there is too little text to say anything."""
-
-_SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
-    (0x0041, 0x005A, "latin"),
-    (0x0061, 0x007A, "latin"),
-    (0x00C0, 0x024F, "latin"),
-    (0x1E00, 0x1EFF, "latin"),
-    (0x0400, 0x04FF, "cyrillic"),
-    (0x0600, 0x06FF, "arabic"),
-    (0x0750, 0x077F, "arabic"),
-    (0x08A0, 0x08FF, "arabic"),
-    (0xFB50, 0xFDFF, "arabic"),
-    (0xFE70, 0xFEFF, "arabic"),
-    (0x0900, 0x097F, "devanagari"),
-    (0xA8E0, 0xA8FF, "devanagari"),
-)
 
 # Letters that identify a language within the Arabic script.
 _PERSIAN_MARKERS = frozenset("پچژگیک")  # پ چ ژ گ and Persian ی ک
@@ -52,14 +42,6 @@ class LanguageGuess:
             "letters": self.letters,
             "script_share": round(self.script_share, 3),
         }
-
-
-def _script_of(ch: str) -> str | None:
-    code = ord(ch)
-    for lo, hi, script in _SCRIPT_RANGES:
-        if lo <= code <= hi:
-            return script if ch.isalpha() or script == "devanagari" and not ch.isdigit() else None
-    return None
 
 
 def script_counts(text: str) -> Counter[str]:
@@ -114,42 +96,3 @@ def guess_language(text: str) -> LanguageGuess:
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language ("hi", "fa", "ur", "ar", "en", ...), or None."""
     return guess_language(text).language
-
-
-LANGUAGE_NAMES = {
-    "hi": "Hindi",
-    "fa": "Persian",
-    "ur": "Urdu",
-    "ar": "Arabic",
-    "en": "English",
-    "tg": "Tajik",
-    "ru": "Russian",
-    "mr": "Marathi",
-    "ne": "Nepali",
-}
-
-_ALIASES = {
-    "hin": "hi", "hindi": "hi", "hin_deva": "hi",
-    "fas": "fa", "per": "fa", "pes": "fa", "farsi": "fa", "persian": "fa", "pes_arab": "fa",
-    "prs": "fa", "prs_arab": "fa",
-    "eng": "en", "english": "en", "eng_latn": "en",
-    "urd": "ur", "urdu": "ur", "urd_arab": "ur",
-    "ara": "ar", "arb": "ar", "arabic": "ar", "arb_arab": "ar",
-    "tgk": "tg", "tajik": "tg", "tgk_cyrl": "tg",
-    "rus": "ru", "russian": "ru", "rus_cyrl": "ru",
-    "mar": "mr", "marathi": "mr", "mar_deva": "mr",
-    "nep": "ne", "npi": "ne", "nepali": "ne", "npi_deva": "ne",
-}
-
-
-def canonical_language(code: str) -> str:
-    """"hin", "Hindi", "hin_Deva" -> "hi"; two-letter codes pass through lower-cased.
-
-    Raises ValueError for something that is not a language code.
-    """
-    key = code.strip().lower().replace("-", "_")
-    if key in _ALIASES:
-        return _ALIASES[key]
-    if len(key) in (2, 3) and key.isascii() and key.isalpha():
-        return key
-    raise ValueError(code)

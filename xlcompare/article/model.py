@@ -5,6 +5,8 @@ import html
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from xlcompare.lang.languages import RTL_LANGUAGES
+
 
 @dataclass(frozen=True)
 class Block:
@@ -98,6 +100,3 @@ class Article:
             )
         head = html.escape(f"{self.title or self.path or 'article'} [{self.language}]")
         return f"<div><b>{head}</b>{''.join(parts)}</div>"
-
-
-RTL_LANGUAGES = frozenset({"fa", "ar", "ur", "ps", "he", "yi", "ckb", "sd", "ug"})

@@ -10,14 +10,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-# Arabic code points that Persian writes differently. Text typed on an Arabic keyboard, or
-# copied from Arabic sources, uses them for the same Persian letters, so "كشور" and "کشور"
-# must compare equal.
-_PERSIAN_LETTER_FOLDS = {
-    "\u064a": "\u06cc",  # ARABIC LETTER YEH -> FARSI YEH
-    "\u0649": "\u06cc",  # ARABIC LETTER ALEF MAKSURA -> FARSI YEH
-    "\u0643": "\u06a9",  # ARABIC LETTER KAF -> KEHEH
-}
+from xlcompare.lang.digits import DIGIT_FOLDS, PERSIAN_LETTER_FOLDS
+from xlcompare.lang.digits import fold_digits as fold_digits  # re-exported: article's API
+from xlcompare.lang.languages import FARSI_YEH_LANGUAGES
 
 # Dropped for matching: they change how a word is drawn, never which word it is.
 # TATWEEL only stretches a joined letter; the directional marks and soft hyphen are invisible.
@@ -27,21 +22,6 @@ _PERSIAN_LETTER_FOLDS = {
 _DROPPED = frozenset(
     "\u0640\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u00ad"
 )
-
-_DIGIT_FOLDS = {
-    **{0x06F0 + i: str(i) for i in range(10)},  # Extended Arabic-Indic (Persian) digits
-    **{0x0660 + i: str(i) for i in range(10)},  # Arabic-Indic digits
-    **{0x0966 + i: str(i) for i in range(10)},  # Devanagari digits
-    0x066B: ".",  # ARABIC DECIMAL SEPARATOR: ۲٫۱ is 2.1
-    0x066C: ",",  # ARABIC THOUSANDS SEPARATOR
-}
-
-_ARABIC_SCRIPT_LANGUAGES = frozenset({"fa", "ur", "ps", "ckb", "sd", "ug"})
-
-
-def fold_digits(text: str) -> str:
-    """Persian, Arabic-Indic and Devanagari digits to ASCII; ٫ to '.' (length preserved)."""
-    return text.translate(_DIGIT_FOLDS)
 
 
 @dataclass(frozen=True)
@@ -121,7 +101,7 @@ def normalize_for_matching(text: str, language: str, fold_digits: bool = False) 
     records it. The map back to `text` survives every step, including dropped characters.
     """
     nfc, nfc_offsets = _nfc_with_offsets(text)
-    letter_folds = _PERSIAN_LETTER_FOLDS if language in _ARABIC_SCRIPT_LANGUAGES else {}
+    letter_folds = PERSIAN_LETTER_FOLDS if language in FARSI_YEH_LANGUAGES else {}
     out: list[str] = []
     offsets: list[int] = []
     for ch, origin in zip(nfc, nfc_offsets, strict=True):
@@ -132,5 +112,5 @@ def normalize_for_matching(text: str, language: str, fold_digits: bool = False) 
     offsets.append(len(text))
     result = "".join(out)
     if fold_digits:
-        result = result.translate(_DIGIT_FOLDS)
+        result = result.translate(DIGIT_FOLDS)
     return NormalizedText(result, offsets, language=language, digits_folded=fold_digits)

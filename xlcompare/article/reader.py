@@ -7,14 +7,11 @@ from pathlib import Path
 from xlcompare.article.boilerplate import mark_blocks
 from xlcompare.article.decode import decode_bytes, decode_with
 from xlcompare.article.html_text import extract_html_text
-from xlcompare.article.language import (
-    LANGUAGE_NAMES,
-    canonical_language,
-    guess_language,
-)
+from xlcompare.article.language import canonical_language, guess_language
 from xlcompare.article.metadata import extract_date, extract_title
 from xlcompare.article.model import Article
 from xlcompare.errors import InputError, LanguageError
+from xlcompare.lang.languages import language_name as _language_name
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +24,6 @@ SOURCE_FORMATS = {
     ".htm": "html",
     ".xhtml": "html",
 }
-
-
-def _language_name(code: str | None) -> str:
-    return f"{LANGUAGE_NAMES.get(code or '', code)} ({code})" if code else "unknown"
 
 
 def load_article(

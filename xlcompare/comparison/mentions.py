@@ -30,49 +30,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from xlcompare.comparison.model import MentionDifferences, MentionGroup
+from xlcompare.lang.dates import MONTH_NAMES_EN, display_date, find_dates
+from xlcompare.lang.digits import fold_number_text
 from xlcompare.segments.model import Segment
 from xlcompare.translation.model import TranslatedArticle
-from xlcompare.article.metadata import jalali_to_gregorian
 
 # --------------------------------------------------------------------------- numbers and dates
-
-MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
-    [
-        "January Jan ژانویه جنوری जनवरी",
-        "February Feb فوریه फरवरी फ़रवरी",
-        "March Mar مارس मार्च",
-        "April Apr آوریل اپریل अप्रैल अप्रेल",
-        "May مه می मई",
-        "June Jun ژوئن جون जून",
-        "July Jul ژوئیه جولای जुलाई",
-        "August Aug اوت آگوست اگوست अगस्त",
-        "September Sep Sept سپتامبر सितंबर सितम्बर",
-        "October Oct اکتبر अक्टूबर अक्तूबर",
-        "November Nov نوامبر नवंबर नवम्बर",
-        "December Dec دسامبر दिसंबर दिसम्बर",
-    ],
-    start=1,
-):
-    for _name in _names.split():
-        MONTHS[_name] = _number
-        MONTHS[_name.upper()] = _number
-# English month names match only when capitalised: "5 may be" is not a date. Persian "می"
-# (May) is also the present-tense prefix, so it counts only with a year after it.
-AMBIGUOUS_MONTHS = frozenset({"می"})
-
-# Solar Hijri (the Iranian civil calendar); only full dates with a year are converted.
-JALALI_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        "فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند".split(), start=1
-    )
-}
-
-MONTH_NAMES_EN = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-]
 
 SCALES: dict[str, int] = {
     "thousand": 10**3, "هزار": 10**3, "हज़ार": 10**3, "हजार": 10**3,
@@ -88,54 +51,18 @@ PERCENT_WORDS = ("percent", "per cent", "درصد", "प्रतिशत", "�
 _NUM = r"(?:\d{1,3}(?:,\d{2,3})*,\d{3}|\d+)(?:\.\d+)?"
 _B = r"(?<![A-Za-z0-9_.,])"
 _E = r"(?![A-Za-z0-9_]|[.,]\d)"
-# A month name must stand alone: Persian "می" is also the present-tense prefix, which is
-# joined to its verb by ZWNJ (U+200C).
-_ME = r"(?![\w\u200c\u0900-\u097f])"
-_MB = r"(?<![\w\u200c])"
 
 
 def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-_MONTH = _alternation(MONTHS)
-_JMONTH = _alternation(JALALI_MONTHS)
 _SCALE = _alternation(SCALES)
 _PERCENT = _alternation(PERCENT_WORDS)
 
-_DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("iso", re.compile(_B + r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})" + _E)),
-    ("dmy", re.compile(_B + r"(?P<d>\d{1,2})(?P<sep>[./-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})" + _E)),
-    (
-        "jalali",
-        re.compile(
-            _B + r"(?P<d>\d{1,2})\s*(?P<jm>" + _JMONTH + r")" + _ME
-            + r"(?:\s*(?:ماه|سال)?\s*)(?P<y>1[34]\d\d)" + _E
-        ),
-    ),
-    (
-        "day-month",
-        re.compile(
-            _B + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*" + _MB + r"(?P<mn>" + _MONTH + r")" + _ME
-            + r"(?:,?\s*(?P<y>\d{4})" + _E + r")?"
-        ),
-    ),
-    (
-        "month-day",
-        re.compile(
-            _MB + r"(?P<mn>" + _MONTH + r")" + _ME + r"\.?\s*(?P<d>\d{1,2})" + _E
-            + r"(?:(?:,\s*|\s+)(?P<y>\d{4})" + _E + r")?"
-        ),
-    ),
-    (
-        "month-year",
-        re.compile(
-            _MB + r"(?P<mn>" + _MONTH + r")" + _ME + r",?\s*(?P<y>\d{4})" + _E
-        ),
-    ),
-]
 _DIGIT = re.compile(r"[0-9]")
 _SLUG = re.compile(r"[A-Za-z0-9_.\-]*[A-Za-z_][A-Za-z0-9_.\-]*\d[A-Za-z0-9_.\-]*|[A-Za-z0-9_.\-]*\d[A-Za-z0-9_.\-]*[A-Za-z_][A-Za-z0-9_.\-]*")
+_TIMESTAMP = re.compile(r"\d{4}-\d{1,2}-\d{1,2}T\d")
 _TIME = re.compile(_B + r"\d{1,2}:\d{2}(?::\d{2})?" + _E)
 _PERCENT_RE = re.compile(
     r"(?:[%٪]\s*" + _B + r"(?P<a>" + _NUM + r")" + _E + r")|(?:" + _B + r"(?P<b>" + _NUM + r")"
@@ -155,49 +82,6 @@ class Mention:
     segment_id: int
 
 
-def fold_number_text(text: str) -> str:
-    """ASCII digits, a dot as the decimal separator, a comma between thousands, "%" for "٪".
-
-    The replacements keep the string length, so positions still index the original.
-    """
-    from xlcompare.article.normalize import fold_digits
-
-    folded = fold_digits(text)
-    return folded.translate({0x066B: ".", 0x066C: ",", 0x066A: "%"})
-
-
-def _valid(month: int, day: int | None) -> bool:
-    return 1 <= month <= 12 and (day is None or 1 <= day <= 31)
-
-
-def _date_value(kind: str, m: re.Match[str]) -> str | None:
-    groups = m.groupdict()
-    year = int(groups["y"]) if groups.get("y") else None
-    day = int(groups["d"]) if groups.get("d") else None
-    if kind == "jalali":
-        month = JALALI_MONTHS[groups["jm"]]
-        if day is None or year is None or not _valid(month, day):
-            return None
-        year, month, day = jalali_to_gregorian(year, month, day)
-    elif groups.get("mn"):
-        if groups["mn"] in AMBIGUOUS_MONTHS and year is None:
-            return None
-        month = MONTHS[groups["mn"]]
-    else:
-        month = int(groups["m"])
-        if kind == "dmy" and month > 12 and day is not None and day <= 12:
-            month, day = day, month  # month-first (US) order
-    if not _valid(month, day):
-        return None
-    if year is not None and not 1000 <= year <= 2999:
-        return None
-    if year is None:
-        return f"--{month:02d}-{day:02d}" if day is not None else None
-    if day is None:
-        return f"{year:04d}-{month:02d}"
-    return f"{year:04d}-{month:02d}-{day:02d}"
-
-
 def _canonical_number(raw: str, scale: str | None = None) -> str:
     value = Decimal(raw.replace(",", ""))
     if scale:
@@ -205,10 +89,14 @@ def _canonical_number(raw: str, scale: str | None = None) -> str:
     return format(value.normalize(), "f")
 
 
-def extract_numbers_and_dates(text: str, segment_id: int = 0) -> list[Mention]:
+def extract_numbers_and_dates(
+    text: str, segment_id: int = 0, language: str | None = None
+) -> list[Mention]:
     """Dates, years, percentages and other numbers in one text, in order of appearance.
 
-    Times of day ("19:00") are skipped; a number inside a date is not counted again.
+    Dates are `xlcompare.lang.dates`'s, partial ones included ("4 दिसंबर" is "--12-04");
+    `language` matters for the English month-first slash dates only. Times of day ("19:00")
+    are skipped; a number inside a date is not counted again.
     """
     folded = fold_number_text(text)
     if not _DIGIT.search(folded):
@@ -218,6 +106,8 @@ def extract_numbers_and_dates(text: str, segment_id: int = 0) -> list[Mention]:
     taken = [False] * len(folded)
     # File names and URL slugs ("photo_2025-10-30_09-04-03") are not statements of fact.
     for m in _SLUG.finditer(folded):
+        if _TIMESTAMP.match(m.group()):
+            continue  # 2024-07-12T19:00: a date and a time, read below
         if "_" in m.group() or len(m.group()) >= 12:
             taken[m.start() : m.end()] = [True] * (m.end() - m.start())
     found: list[tuple[int, Mention]] = []
@@ -229,15 +119,10 @@ def extract_numbers_and_dates(text: str, segment_id: int = 0) -> list[Mention]:
         for i in range(m.start(), m.end()):
             taken[i] = True
 
-    for kind, pattern in _DATE_PATTERNS:
-        for m in pattern.finditer(folded):
-            if not free(m):
-                continue
-            value = _date_value(kind, m)
-            if value is None:
-                continue
-            take(m)
-            found.append((m.start(), Mention("date", value, text[m.start() : m.end()], segment_id)))
+    for value, start, end in find_dates(text, language, partial=True):
+        if not any(taken[start:end]):
+            taken[start:end] = [True] * (end - start)
+            found.append((start, Mention("date", value, text[start:end], segment_id)))
     for m in _TIME.finditer(folded):
         if free(m):
             take(m)
@@ -273,13 +158,7 @@ def implied_keys(kind: str, value: str) -> set[str]:
 
 def display_value(kind: str, value: str) -> str:
     if kind == "date":
-        if value.startswith("--"):
-            month, day = int(value[2:4]), int(value[5:7])
-            return f"{day} {MONTH_NAMES_EN[month - 1]} (no year)"
-        parts = value.split("-")
-        if len(parts) == 3:
-            return f"{int(parts[2])} {MONTH_NAMES_EN[int(parts[1]) - 1]} {parts[0]}"
-        return f"{MONTH_NAMES_EN[int(parts[1]) - 1]} {parts[0]}"
+        return display_date(value)
     if kind == "percent":
         return f"{value}%"
     if kind == "number" and value.isdigit() and len(value) > 4:
@@ -568,7 +447,7 @@ def side_mentions(side: TranslatedArticle, *, entities: bool) -> list[Mention]:
     """Numbers and dates of the non-boilerplate source segments; names of their English."""
     found: list[Mention] = []
     for seg in _content_segments(side):
-        found += extract_numbers_and_dates(seg.text, seg.id)
+        found += extract_numbers_and_dates(seg.text, seg.id, side.article.language)
         if entities:
             t = side.translations.get(seg.id)
             if t is not None and t.text:

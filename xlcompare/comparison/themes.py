@@ -38,6 +38,7 @@ import numpy as np
 
 from xlcompare.alignment.model import Alignment
 from xlcompare.comparison.model import ThemeGroup
+from xlcompare.lang.scripts import LETTER_RUN
 from xlcompare.segments.model import Segment
 from xlcompare.translation.model import TranslatedArticle
 
@@ -60,7 +61,7 @@ STOPWORDS = frozenset(
 )
 # Letters plus the combining marks Python's \w leaves out (Devanagari vowel signs, Arabic
 # harakat) and ZWNJ, which joins parts of one Persian word.
-_WORD = re.compile(r"(?:[^\W\d_]|[\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963\u064b-\u065f\u0670\u200c])+")
+_WORD = re.compile(LETTER_RUN)
 
 
 def _content_segments(side: TranslatedArticle) -> list[Segment]:

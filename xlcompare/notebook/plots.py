@@ -69,7 +69,7 @@ def _clamp(value: float, low: float, high: float) -> float:
 
 
 def _side_label(comparison: Comparison, side: str) -> str:
-    from xlcompare.report.html_common import language_name
+    from xlcompare.lang.languages import language_name
 
     return f"{side} · {language_name(comparison.side(side).article.language)}"
 

@@ -17,7 +17,8 @@ import html
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from xlcompare.article.model import RTL_LANGUAGES
+from xlcompare.lang.languages import RTL_LANGUAGES
+from xlcompare.lang.languages import language_name as language_name
 from xlcompare.translation.model import FLAG_LOW_CONFIDENCE
 
 if TYPE_CHECKING:
@@ -25,24 +26,12 @@ if TYPE_CHECKING:
     from xlcompare.segments.model import Segment
     from xlcompare.translation.model import TranslatedArticle
 
-LANGUAGE_NAMES = {
-    "ar": "Arabic", "bn": "Bengali", "de": "German", "en": "English", "es": "Spanish",
-    "fa": "Persian", "fr": "French", "he": "Hebrew", "hi": "Hindi", "ps": "Pashto",
-    "ru": "Russian", "tg": "Tajik", "tr": "Turkish", "ur": "Urdu", "zh": "Chinese",
-}
 SIDES = ("left", "right")
 
 
 def esc(value: Any) -> str:
     """HTML-escape anything, quotes included (safe in text and in attribute values)."""
     return html.escape("" if value is None else str(value), quote=True)
-
-
-def language_name(code: str | None) -> str:
-    if not code:
-        return "unknown language"
-    name = LANGUAGE_NAMES.get(code)
-    return f"{name} ({code})" if name else code
 
 
 def direction(language: str | None) -> str:

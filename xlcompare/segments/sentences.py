@@ -33,6 +33,13 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from xlcompare.lang.languages import ARABIC_SCRIPT_LANGUAGES as _ARABIC_SCRIPT
+from xlcompare.lang.languages import DEVANAGARI_LANGUAGES as _DEVANAGARI
+from xlcompare.lang.punctuation import CLOSERS as _CLOSERS
+from xlcompare.lang.punctuation import OPENERS as _OPENERS
+from xlcompare.lang.punctuation import STRONG_TERMINATORS as _STRONG
+from xlcompare.lang.scripts import is_arabic_letter as _is_arabic_letter
+from xlcompare.lang.scripts import is_devanagari_letter as _is_devanagari_letter
 from xlcompare.segments.model import Segment
 
 if TYPE_CHECKING:
@@ -40,13 +47,7 @@ if TYPE_CHECKING:
 
 _LINE = re.compile(r"[^\n\r\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+")
 _TERMINATORS = re.compile(r"[.!?।॥؟۔。！？‼⁇⁈⁉…|]+")
-_STRONG = frozenset("।॥؟۔。！？‼⁇⁈⁉")
-_CLOSERS = frozenset("\"'”’»›)]}」』〉》")
-_OPENERS = frozenset("\"'“‘«‹([{「『〈《")
 _NEXT_WORD = re.compile(r"\s*(\S*)")
-
-_ARABIC_SCRIPT = frozenset({"fa", "ar", "ur", "ps", "ckb", "sd", "ug"})
-_DEVANAGARI = frozenset({"hi", "mr", "ne", "sa", "mai", "bho"})
 
 # Abbreviations after which '.' does not end a sentence (compared case-insensitively,
 # without the final '.').
@@ -81,15 +82,6 @@ _DEVANAGARI_LETTER_NAMES = frozenset({
 _PERSIAN_ABBREVIATIONS = frozenset({
     "ق.م", "ه.ق", "ه.ش", "م.ق", "ر.ک", "ص", "ج", "ش", "ق", "م", "ه",
 })
-
-
-def _is_arabic_letter(ch: str) -> bool:
-    return ("\u0620" <= ch <= "\u064a" or "\u066e" <= ch <= "\u06d3" or "\u06fa" <= ch <= "\u06ff"
-            or "\u0750" <= ch <= "\u077f") and ch.isalpha()
-
-
-def _is_devanagari_letter(ch: str) -> bool:
-    return "\u0904" <= ch <= "\u0939" or "\u0958" <= ch <= "\u0961" or "\u0972" <= ch <= "\u097f"
 
 
 def _word_before(line: str, position: int) -> str:
