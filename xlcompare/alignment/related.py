@@ -12,17 +12,15 @@ stay "unique" as sentences, but the reader is told which part of them the other 
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from xlcompare.alignment.knn import cosine_moments, top_k_similar
 from xlcompare.alignment.margin import neighbourhood_means, ratio_margin
+from xlcompare.lang.punctuation import clause_spans
 from xlcompare.segments.model import Segment
 
-# Clause boundaries: comma, Arabic comma, semicolons (Latin and Arabic), colon, dashes.
-_CLAUSE_BREAK = re.compile(r"[,،;؛:—–]")
 MIN_CLAUSE_WORDS = 3
 
 DEFAULT_THRESHOLD = 1.02  # ratio margin of the clause pair
@@ -57,19 +55,14 @@ class RelatedPassage:
 
 
 def split_clauses(segment: Segment) -> list[tuple[int, int]]:
-    """Absolute [start, end) spans of the clauses of a segment with at least three words;
-    the whole segment when it has no such clause."""
-    spans = []
-    start = 0
-    text = segment.text
-    for match in [*_CLAUSE_BREAK.finditer(text), None]:
-        end = match.start() if match else len(text)
-        piece = text[start:end]
-        stripped = piece.strip()
-        if len(stripped.split()) >= MIN_CLAUSE_WORDS:
-            offset = start + (len(piece) - len(piece.lstrip()))
-            spans.append((segment.start + offset, segment.start + offset + len(stripped)))
-        start = match.end() if match else len(text)
+    """Absolute [start, end) spans of the clauses of a segment (cut at `xlcompare.lang`'s
+    clause boundaries, as the translation splitter cuts) with at least three words; the whole
+    segment when it has no such clause."""
+    spans = [
+        (segment.start + start, segment.start + end)
+        for start, end in clause_spans(segment.text)
+        if len(segment.text[start:end].split()) >= MIN_CLAUSE_WORDS
+    ]
     return spans or [(segment.start, segment.end)]
 
 

@@ -6,14 +6,15 @@ drop text, so it is cut into pieces that fit, at the most natural boundary avail
 
 1. sentence punctuation the segmenter did not split on (. ! ? । ॥ ؟),
 2. clause punctuation (; ؛, and : — – followed by a space),
-3. commas (, ، — but not a comma between digits such as 12,000),
+3. commas (, ، — but not a comma before a digit, as in 12,000),
 4. whitespace (a window of words),
 5. characters, for a single "word" longer than the limit (never between a letter and its
    combining marks).
 
 Boundaries of a weaker kind are only used inside a part that is still too long. The pieces
 concatenate to exactly the input; each is translated on its own and the translations are
-joined with a space, in order.
+joined with a space, in order. The sentence and clause boundaries are `xlcompare.lang`'s,
+the same that related passages cut sentences at.
 """
 from __future__ import annotations
 
@@ -21,18 +22,15 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from xlcompare.lang.punctuation import CLAUSE_BREAKS, SENTENCE_BREAK, cut_after
+
 # Tokens kept free below the model's limit: tokenizing a piece on its own can differ by a
 # token or two from how it was counted, and the model needs room for its special tokens.
 SPLIT_MARGIN = 4
 
 # Each pattern matches a boundary; the text is cut at the end of the match, so punctuation and
 # the whitespace after it stay with the piece they close.
-BOUNDARIES: tuple[re.Pattern[str], ...] = (
-    re.compile(r"[.!?।॥؟…]+[\"'”’»)\]]*\s+"),
-    re.compile(r"[;؛]\s*|[:—–]\s+|\s[—–]\s*"),
-    re.compile(r",(?!\d)\s*|[،、]\s*"),
-    re.compile(r"\s+"),
-)
+BOUNDARIES: tuple[re.Pattern[str], ...] = (SENTENCE_BREAK, *CLAUSE_BREAKS, re.compile(r"\s+"))
 
 CountTokens = Callable[[str], int]
 
@@ -63,7 +61,7 @@ def _fits(text: str, count_tokens: CountTokens, limit: int) -> bool:
 def _split(text: str, count_tokens: CountTokens, limit: int, level: int) -> list[str]:
     if level >= len(BOUNDARIES):
         return _split_characters(text, count_tokens, limit)
-    units = _cut(text, BOUNDARIES[level])
+    units = cut_after(text, BOUNDARIES[level])
     if len(units) == 1:
         return _split(text, count_tokens, limit, level + 1)
     pieces: list[str] = []
@@ -84,17 +82,6 @@ def _split(text: str, count_tokens: CountTokens, limit: int, level: int) -> list
     if current:
         pieces.append(current)
     return pieces
-
-
-def _cut(text: str, boundary: re.Pattern[str]) -> list[str]:
-    units: list[str] = []
-    start = 0
-    for match in boundary.finditer(text):
-        if match.end() > start and match.end() < len(text):
-            units.append(text[start : match.end()])
-            start = match.end()
-    units.append(text[start:])
-    return units
 
 
 def _split_characters(text: str, count_tokens: CountTokens, limit: int) -> list[str]:
