@@ -21,11 +21,16 @@ from xlcompare.alignment.model import Alignment
 from xlcompare.comparison import build_comparison
 from xlcompare.errors import MissingDependencyError
 from xlcompare.notebook import segments_dataframe, uniques_dataframe
-from xlcompare.translation.model import FLAG_LOW_CONFIDENCE, TranslatedArticle, Translation
+from xlcompare.translation.model import (
+    FLAG_LOW_CONFIDENCE,
+    SEGMENT_FIELDS,
+    TranslatedArticle,
+    Translation,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
-SEGMENT_COLUMNS = ["id", "start", "end", "boilerplate", "text", "translation", "flags", "confidence"]
+SEGMENT_COLUMNS = list(SEGMENT_FIELDS)
 
 
 class HashingEmbedder:

@@ -10,9 +10,9 @@ import random
 import pytest
 
 from xlcompare.errors import InputError, LanguageError, ModelLoadError
-from xlcompare.translation.engine import EngineOutput, TranslationEngine
+from xlcompare.translation.engine import EngineOutput, GeneratedIds, TranslationEngine
 from xlcompare.translation.presets import NLLB_CODE_PATTERN
-from xlcompare.translation.transformers_engine import GeneratedIds, TransformersEngine
+from xlcompare.translation.transformers_engine import TransformersEngine
 
 MAX_NEW_TOKENS = 6
 

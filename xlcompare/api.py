@@ -61,10 +61,9 @@ def load_engine(
 
 def untranslated(article: Article) -> TranslatedArticle:
     """An article with its segments and no translations (for `--no-translate`)."""
-    from xlcompare.translation.model import TranslatedArticle
+    from xlcompare.translation.pipeline import untranslated as _untranslated
 
-    segments = segment(article)
-    return TranslatedArticle(article, segments, {}, signature=make_signature({}))
+    return _untranslated(article)
 
 
 def translate(

@@ -10,6 +10,7 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
+from xlcompare import views
 from xlcompare.alignment.model import Alignment
 from xlcompare.segments.model import Segment
 from xlcompare.translation.model import TranslatedArticle
@@ -223,14 +224,10 @@ class Comparison:
         of both sides with its status, partners and theme), "uniques", "mentions" or "themes";
         see `xlcompare.notebook.dataframes`.
         """
-        from xlcompare.notebook.dataframes import comparison_dataframe
-
-        return comparison_dataframe(self, kind)
+        return views.show(self, "dataframe", kind)
 
     def _repr_html_(self) -> str:
-        from xlcompare.report.html_common import render_comparison_fragment
-
-        return render_comparison_fragment(self)
+        return views.show(self, "html")
 
 
 def _positions(side: TranslatedArticle) -> dict[int, float]:
@@ -246,26 +243,11 @@ def _segments_by_id(side: TranslatedArticle) -> dict[int, Segment]:
 
 def _side_dict(side: TranslatedArticle) -> dict[str, Any]:
     article = side.article
-    segments = []
-    for seg in side.segments:
-        t = side.translations.get(seg.id)
-        segments.append(
-            {
-                "id": seg.id,
-                "start": seg.start,
-                "end": seg.end,
-                "text": seg.text,
-                "boilerplate": seg.boilerplate,
-                "translation": t.text if t is not None else None,
-                "flags": list(t.flags) if t is not None else [],
-                "confidence": t.confidence if t is not None else None,
-            }
-        )
     return {
         "path": article.path,
         "language": article.language,
         "title": article.title,
         "date": article.date,
         "warnings": list(article.warnings),
-        "segments": segments,
+        "segments": side.segment_records(),
     }

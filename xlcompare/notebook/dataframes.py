@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from xlcompare.notebook.deps import pandas
+from xlcompare.translation.model import SEGMENT_FIELDS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from xlcompare.comparison.model import Comparison
     from xlcompare.translation.model import TranslatedArticle
 
-SEGMENT_COLUMNS = ["id", "start", "end", "boilerplate", "text", "translation", "flags", "confidence"]
+SEGMENT_COLUMNS = list(SEGMENT_FIELDS)
 COMPARISON_KINDS = ("alignments", "segments", "uniques", "mentions", "themes")
 SIDES = ("left", "right")
 
@@ -28,32 +29,10 @@ def _as_translated(article: Article | TranslatedArticle) -> TranslatedArticle:
     from xlcompare.article.model import Article as _Article
 
     if isinstance(article, _Article):
-        from xlcompare.api import untranslated
+        from xlcompare.translation.pipeline import untranslated
 
         return untranslated(article)
     return article
-
-
-def _segment_records(side: TranslatedArticle) -> list[dict[str, Any]]:
-    article = side.article
-    records = []
-    for seg in side.segments:
-        t = side.translations.get(seg.id)
-        record: dict[str, Any] = {
-            "id": seg.id,
-            "start": seg.start,
-            "end": seg.end,
-            "boilerplate": seg.boilerplate,
-            "text": seg.text,
-            "translation": t.text if t is not None else None,
-            "flags": list(t.flags) if t is not None else [],
-            "confidence": t.confidence if t is not None else None,
-        }
-        if article.source_offsets is not None:
-            # HTML input: start/end index the extracted text; these index the HTML file.
-            record["source_start"], record["source_end"] = article.source_span(seg.start, seg.end)
-        records.append(record)
-    return records
 
 
 def _frame(records: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
@@ -67,12 +46,13 @@ def _frame(records: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
 
 
 def segments_dataframe(article: Article | TranslatedArticle) -> pd.DataFrame:
-    """One row per segment: id, start, end, boilerplate, text, translation, flags, confidence.
+    """One row per segment, with the keys of `xlcompare.translation.model.segment_record`:
+    id, start, end, text, boilerplate, translation, flags, pieces, cached, confidence.
 
     An `Article` is segmented first (no translation). For HTML input, `source_start` and
     `source_end` locate each segment in the HTML file.
     """
-    return _frame(_segment_records(_as_translated(article)), list(SEGMENT_COLUMNS))
+    return _frame(_as_translated(article).segment_records(), list(SEGMENT_COLUMNS))
 
 
 def _side_text(comparison: Comparison, side: str, ids: tuple[int, ...]) -> str:
@@ -155,7 +135,7 @@ def comparison_segments_dataframe(comparison: Comparison) -> pd.DataFrame:
             theme_of[("right", i)] = number
     records = []
     for name in SIDES:
-        for record in _segment_records(comparison.side(name)):
+        for record in comparison.side(name).segment_records():
             key = (name, record["id"])
             link = partner.get(key)
             status = "boilerplate" if record["boilerplate"] else ("matched" if link else "unique")

@@ -15,11 +15,15 @@ keys they do not know; a change that breaks readers bumps the number after the s
           {"id": int,                            # unique within the side, in text order
            "start": int, "end": int,             # character offsets into the decoded input
                                                  # text: text == input[start:end]
+           "source_start": int, "source_end": int,  # HTML input only: the segment's span
+                                                 # in the HTML file, tags and entities in it
            "text": str,
            "boilerplate": bool,                  # page furniture: never aligned or compared
            "translation": str | null,            # English, null when not translated
            "flags": [str],                       # translation warnings: "hit_max_length",
                                                  # "repetition", "low_confidence", ...
+           "pieces": int,                        # model inputs it was split into (0: none)
+           "cached": bool,                       # translation read from the cache
            "confidence": float | null}           # source/translation agreement, 0..1
         ]
       },

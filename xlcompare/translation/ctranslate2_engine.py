@@ -24,10 +24,9 @@ from typing import Any
 from xlcompare.errors import ModelLoadError
 from xlcompare.translation import convert
 from xlcompare.translation.batching import expected_output_lengths, plan_parallel_batches
-from xlcompare.translation.engine import EngineOutput
+from xlcompare.translation.engine import EngineOutput, GeneratedIds
 from xlcompare.translation.presets import ModelSpec, detect_family, read_json_object, resolve_model
 from xlcompare.translation.tokenizer_rules import TokenizerRules, model_input_limit
-from xlcompare.translation.transformers_engine import GeneratedIds
 
 log = logging.getLogger(__name__)
 

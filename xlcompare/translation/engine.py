@@ -22,6 +22,15 @@ class EngineOutput:
     cached: bool = False  # served from a TranslationCache, not generated in this run
 
 
+@dataclass(frozen=True)
+class GeneratedIds:
+    """One generated sequence, as the engines' token-id cores return it: the tokens after the
+    decoder start token, up to (not including) the first end-of-sequence token."""
+
+    token_ids: list[int]
+    hit_max_length: bool  # no end-of-sequence token before the length limit
+
+
 @runtime_checkable
 class TranslationEngine(Protocol):
     """Translates batches of short texts (sentences) from one language into English.

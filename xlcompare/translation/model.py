@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from xlcompare import views
 from xlcompare.article.model import Article
 from xlcompare.segments.model import Segment
 
@@ -44,37 +45,55 @@ class TranslatedArticle:
     def translation_of(self, segment_id: int) -> Translation | None:
         return self.translations.get(segment_id)
 
+    def segment_records(self) -> list[dict[str, Any]]:
+        """One `segment_record` per segment, in order."""
+        return [segment_record(self.article, s, self.translations.get(s.id)) for s in self.segments]
+
     def to_dict(self) -> dict[str, Any]:
-        segs = []
-        for s in self.segments:
-            t = self.translations.get(s.id)
-            d = s.to_dict()
-            if self.article.source_offsets is not None:
-                # HTML input: start/end index the extracted text; these index the HTML file.
-                d["source_start"], d["source_end"] = self.article.source_span(s.start, s.end)
-            d["translation"] = t.text if t else None
-            d["flags"] = list(t.flags) if t else []
-            d["pieces"] = t.pieces if t else 0
-            d["cached"] = t.cached if t else False
-            d["confidence"] = t.confidence if t else None
-            segs.append(d)
         return {
             "schema": "xlcompare.translation/1",
             "article": self.article.to_dict(),
-            "segments": segs,
+            "segments": self.segment_records(),
             "signature": dict(self.signature),
             "timings": dict(self.timings),
         }
 
     def to_dataframe(self) -> Any:
-        """One row per segment: id, start, end, boilerplate, text, translation, flags,
-        confidence (needs pandas: pip install 'xlcompare[notebook]')."""
-        from xlcompare.notebook.dataframes import segments_dataframe
-
-        return segments_dataframe(self)
+        """One row per segment, the columns of `segment_record` (needs pandas: pip install
+        'xlcompare[notebook]')."""
+        return views.show(self, "dataframe")
 
     def _repr_html_(self) -> str:
         """Jupyter view: source and English side by side, escaped like the HTML report."""
-        from xlcompare.notebook.display import render_translated_article
+        return views.show(self, "html")
 
-        return render_translated_article(self)
+
+SEGMENT_FIELDS = (
+    "id", "start", "end", "text", "boilerplate", "translation", "flags", "pieces", "cached",
+    "confidence",
+)
+"""The keys of a segment record, in order; HTML input adds source_start and source_end."""
+
+
+def segment_record(
+    article: Article, segment: Segment, translation: Translation | None
+) -> dict[str, Any]:
+    """A segment with its translation, as every output shows it: the translation and
+    comparison JSON, the DataFrames and the reports build their rows from this one record.
+
+    For HTML input, `start`/`end` index the extracted text (`article.text`) and
+    `source_start`/`source_end` the HTML file itself.
+    """
+    record: dict[str, Any] = {"id": segment.id, "start": segment.start, "end": segment.end}
+    if article.source_offsets is not None:
+        record["source_start"], record["source_end"] = article.source_span(segment.start, segment.end)
+    record |= {
+        "text": segment.text,
+        "boilerplate": segment.boilerplate,
+        "translation": translation.text if translation else None,
+        "flags": list(translation.flags) if translation else [],
+        "pieces": translation.pieces if translation else 0,
+        "cached": translation.cached if translation else False,
+        "confidence": translation.confidence if translation else None,
+    }
+    return record

@@ -13,15 +13,18 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xlcompare.segments.model import Segment
-from xlcompare.translation.engine import EngineOutput, TranslationEngine, engine_class
-from xlcompare.translation.model import FLAG_SPLIT, Translation
 from xlcompare.settings import DEFAULT_MODEL
+from xlcompare.translation.engine import EngineOutput, TranslationEngine, engine_class
+from xlcompare.translation.model import FLAG_SPLIT, TranslatedArticle, Translation
 from xlcompare.translation.quality import quality_flags
 from xlcompare.translation.splitting import SPLIT_MARGIN, join_translations, split_text
 from xlcompare.version import __version__
+
+if TYPE_CHECKING:
+    from xlcompare.article.model import Article
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +103,14 @@ def translate_segments(
     for plan in plans:
         translations[plan.segment.id] = _assemble(plan, source_lang, target_lang)
     return translations
+
+
+def untranslated(article: Article) -> TranslatedArticle:
+    """An article with its segments and no translations (for `--no-translate`)."""
+    from xlcompare.segments.sentences import segment_article
+    from xlcompare.signature import make_signature
+
+    return TranslatedArticle(article, segment_article(article), {}, signature=make_signature({}))
 
 
 def load_engine(

@@ -11,12 +11,11 @@ from __future__ import annotations
 import copy
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from xlcompare.translation.batching import MAX_BATCH_SIZE, plan_batches
 from xlcompare.translation.device import dtype_name, pick_device, pick_dtype, tune_cpu_allocator
-from xlcompare.translation.engine import EngineOutput
+from xlcompare.translation.engine import EngineOutput, GeneratedIds
 from xlcompare.translation.presets import ModelSpec, resolve_model
 from xlcompare.translation.tokenizer_rules import TokenizerRules, model_input_limit
 
@@ -30,15 +29,6 @@ log = logging.getLogger(__name__)
 DEFAULT_BATCH_TOKENS = {"cpu": 4096, "gpu": 32768}
 # The encoder runs in smaller groups of similar length within a decoding batch (see _encode).
 ENCODER_BATCH_TOKENS = {"cpu": 1024, "gpu": 32768}
-
-
-@dataclass(frozen=True)
-class GeneratedIds:
-    """One generated sequence: the tokens after the decoder start token, up to (not including)
-    the first end-of-sequence token."""
-
-    token_ids: list[int]
-    hit_max_length: bool  # no end-of-sequence token before the length limit
 
 
 class TransformersEngine(TokenizerRules):
