@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import numpy as np
 import pytest
 
 from xlcompare.alignment.model import Alignment
@@ -21,7 +20,7 @@ from xlcompare.comparison.mentions import (
     extract_entities,
     extract_numbers_and_dates,
 )
-from xlcompare.comparison.themes import average_linkage, group_themes
+from xlcompare.comparison.themes import group_themes
 from xlcompare.segments.model import Segment
 from xlcompare.translation.model import FLAG_LOW_CONFIDENCE, TranslatedArticle, Translation
 
@@ -282,19 +281,6 @@ def test_comparison_carries_date_gap_warning():
 
 
 # --- themes ---------------------------------------------------------------------------------
-
-
-def test_average_linkage_merges_by_threshold():
-    sim = np.array(
-        [[1.0, 0.9, 0.1, 0.0], [0.9, 1.0, 0.0, 0.1], [0.1, 0.0, 1.0, 0.8], [0.0, 0.1, 0.8, 1.0]],
-        dtype=np.float32,
-    )
-    units = [[0], [1], [2], [3]]
-    assert average_linkage(sim, units, 0.5) == [[0, 1], [2, 3]]
-    assert average_linkage(sim, units, 0.95) == units
-    assert average_linkage(sim, units, -1.0) == [[0, 1, 2, 3]]
-    # a starting unit is never split
-    assert average_linkage(sim, [[0, 2], [1], [3]], 0.95) == [[0, 2], [1], [3]]
 
 
 def test_themes_cover_each_content_segment_once(comparison):

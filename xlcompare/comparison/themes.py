@@ -13,10 +13,10 @@ How it works, and why:
   language, so a per-side mean would only subtract each article's own subject and push
   shared topics apart). Without translations the grouping is only as cross-lingual as the
   embedder: with multilingual-e5-small, Hindi and Persian segments rarely meet.
-- Clustering. Average-linkage agglomerative clustering on cosine similarity (numpy only,
-  deterministic: ties go to the lowest index), merging while the mean similarity between two
-  clusters is at least `threshold`. A distance threshold, not a fixed number of topics: two
-  short articles may share one topic or five.
+- Clustering. Average-linkage agglomerative clustering on cosine similarity (scipy's UPGMA,
+  deterministic), merging while the mean similarity between two clusters is at least
+  `threshold`. A distance threshold, not a fixed number of topics: two short articles may
+  share one topic or five.
 - Topics of a single segment fold into one "other" group.
 - Labels. With translations, a topic is labelled by the English of its most central segment
   (highest mean similarity to the rest of the topic); without, by its most frequent content
@@ -84,57 +84,35 @@ def average_linkage(
     `initial` lists the starting clusters (indices into the matrix; each index in exactly one).
     Clusters merge, best pair first, while their mean pairwise similarity is >= `threshold`.
     Returns clusters as sorted index lists, ordered by their smallest index.
+
+    scipy's average linkage (UPGMA) does the work on the indices in `initial`. The starting
+    clusters are made to form first by giving the pairs inside one of them distance 0 and
+    every other pair `offset - similarity` >= 1: a mean between two clusters counts only pairs
+    across them, never pairs inside one, so it is `offset` minus their mean similarity, and
+    cutting the tree at `offset - threshold` keeps exactly the merges with a mean similarity
+    of at least `threshold` (average linkage never merges below an earlier merge).
     """
-    m = len(initial)
-    if m == 0:
-        return []
-    membership = np.zeros((m, similarity.shape[0]), dtype=np.float64)
-    for c, members in enumerate(initial):
-        membership[c, list(members)] = 1.0
-    # Sums of pairwise similarities between clusters; means are sums / (size_a * size_b).
-    sums = membership @ similarity.astype(np.float64) @ membership.T
-    sizes = membership.sum(axis=1)
-    alive = np.ones(m, dtype=bool)
-    clusters: list[list[int]] = [sorted(members) for members in initial]
+    groups = [sorted(int(i) for i in members) for members in initial if len(members)]
+    if len(groups) <= 1:
+        return groups
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
 
-    def means_of(row: int) -> np.ndarray:
-        means = sums[row] / (sizes[row] * sizes)
-        means[~alive] = -np.inf
-        means[row] = -np.inf
-        return means
-
-    best = np.empty(m, dtype=np.int64)
-    best_value = np.full(m, -np.inf)
-    for row in range(m):
-        means = means_of(row)
-        best[row] = int(np.argmax(means))
-        best_value[row] = means[best[row]]
-
-    while True:
-        candidates = np.where(alive, best_value, -np.inf)
-        a = int(np.argmax(candidates))
-        if not np.isfinite(candidates[a]) or candidates[a] < threshold:
-            break
-        b = int(best[a])
-        a, b = min(a, b), max(a, b)
-        # Merge b into a.
-        sums[a] += sums[b]
-        sums[:, a] += sums[:, b]  # the diagonal is never read
-        sizes[a] += sizes[b]
-        alive[b] = False
-        clusters[a] = sorted(clusters[a] + clusters[b])
-        clusters[b] = []
-        best_value[b] = -np.inf
-        for row in np.flatnonzero(alive):
-            if row == a or best[row] in (a, b):
-                means = means_of(int(row))
-                best[row] = int(np.argmax(means))
-                best_value[row] = means[best[row]]
-            else:
-                mean_with_a = sums[row, a] / (sizes[row] * sizes[a])
-                if mean_with_a > best_value[row]:
-                    best[row], best_value[row] = a, mean_with_a
-    return sorted((c for c in clusters if c), key=lambda c: c[0])
+    order = np.array([i for group in groups for i in group], dtype=np.int64)
+    similarity = np.asarray(similarity, dtype=np.float64)[np.ix_(order, order)]
+    offset = float(similarity.max()) + 1.0
+    distance = offset - similarity
+    start = 0
+    for group in groups:
+        distance[start : start + len(group), start : start + len(group)] = 0.0
+        start += len(group)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    labels = fcluster(tree, max(offset - threshold, 0.0), criterion="distance")
+    clusters: dict[int, list[int]] = {}
+    for index, label in zip(order.tolist(), labels.tolist()):
+        clusters.setdefault(label, []).append(index)
+    return sorted((sorted(c) for c in clusters.values()), key=lambda c: c[0])
 
 
 def _keywords(texts: Sequence[str], document_frequency: Counter[str], documents: int, top: int = 3) -> list[str]:
