@@ -16,6 +16,7 @@ from xlcompare.article.model import Article
 from xlcompare.comparison import SCHEMA, build_comparison, compare_articles
 from xlcompare.comparison.compare import date_gap_warnings
 from xlcompare.comparison.mentions import (
+    NAME_KINDS,
     compare_mentions,
     extract_entities,
     extract_numbers_and_dates,
@@ -185,9 +186,10 @@ def test_numbers_and_dates_are_script_independent(text, expected):
 )
 def test_mentions_one_side_only(left_text, right_text, left_only, right_only):
     diff = compare_mentions(make_side([left_text], "hi"), make_side([right_text], "fa"))
-    assert [f"{g.kind}:{g.value}" for g in diff.left_only] == left_only
-    assert [f"{g.kind}:{g.value}" for g in diff.right_only] == right_only
-    assert not diff.entities_compared
+    numbers = lambda groups: [f"{g.kind}:{g.value}" for g in groups if g.kind not in NAME_KINDS]  # noqa: E731
+    assert numbers(diff.left_only) == left_only
+    assert numbers(diff.right_only) == right_only
+    assert diff.names_from == "source"  # not translated: names are read from the sources
 
 
 def test_mentions_ignore_boilerplate():
@@ -243,13 +245,23 @@ def test_names_one_side_only(left_english, right_english, left_only, right_only)
     assert names(diff.right_only) == sorted(right_only)
 
 
-def test_names_need_both_sides_translated():
-    left = make_side(["source L"], "hi", english={0: "Moscow and Beijing"})
-    right = make_side(["source R"], "fa")
+def test_with_one_side_translated_names_come_from_both_sources():
+    left = make_side(["मास्को और बीजिंग में बैठक हुई।"], "hi", english={0: "Meetings in Moscow and Beijing."})
+    right = make_side(["نشست در پکن برگزار شد."], "fa")
     result = build_comparison(left, right, [])
-    assert not result.mentions.entities_compared
-    assert not [g for g in result.mentions.left_only if g.kind in ("place", "name", "person", "organisation")]
-    assert any("Only the left article is translated" in w for w in result.warnings)
+    mentions = result.mentions
+    assert mentions.entities_compared and mentions.names_from == "source"
+    assert [g.display for g in mentions.left_only if g.kind in NAME_KINDS] == ["Moscow"]
+    assert [(a.display, b.texts) for a, b in mentions.shared] == [("Beijing", ("پکن",))]
+    assert any("Only the left article is translated" in w and "source texts" in w for w in result.warnings)
+
+
+def test_names_are_not_compared_in_a_script_xlcompare_cannot_read():
+    left = make_side(["Встреча в Москве."], "ru")
+    right = make_side(["نشست در مسکو برگزار شد."], "fa")
+    mentions = compare_mentions(left, right)
+    assert not mentions.entities_compared and mentions.names_from is None
+    assert not [g for g in mentions.left_only + mentions.right_only if g.kind in NAME_KINDS]
 
 
 # --- warnings -------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from xlcompare.alignment.model import Alignment
-from xlcompare.comparison.mentions import compare_mentions
+from xlcompare.comparison.mentions import compare_mentions, mentions_signature
 from xlcompare.comparison.model import Comparison, MentionDifferences
 from xlcompare.comparison.themes import DEFAULT_MAX_SEGMENTS, DEFAULT_THRESHOLD, group_themes, theme_parameters
 from xlcompare.translation.model import TranslatedArticle
@@ -17,7 +17,6 @@ log = logging.getLogger(__name__)
 
 # Beyond this, two articles are unlikely to report the same event.
 DATE_GAP_DAYS = 30
-MENTIONS_METHOD = "xlc-mentions/1"  # digit-folded numbers and dates; heuristic English names
 
 
 def compare_articles(
@@ -104,10 +103,10 @@ def build_comparison(
         which = "left" if left.translations else "right"
         warnings.append(
             f"Only the {which} article is translated: names (people, places, organisations) "
-            "were not compared; numbers and dates were."
+            "were compared in the source texts, not in English."
         )
 
-    mentions: MentionDifferences = compare_mentions(left, right)
+    mentions: MentionDifferences = compare_mentions(left, right, embedder=embedder)
     options = dict(theme_options or {})
     threshold = float(options.get("threshold", DEFAULT_THRESHOLD))
     max_segments = int(options.get("max_segments", DEFAULT_MAX_SEGMENTS))
@@ -119,7 +118,8 @@ def build_comparison(
         warnings += theme_warnings
 
     signature = make_comparison_signature(
-        left, right, embedder, alignment_parameters or {}, theme_parameters(threshold, max_segments) if embedder is not None else None
+        left, right, embedder, alignment_parameters or {}, theme_parameters(threshold, max_segments) if embedder is not None else None,
+        names_from=mentions.names_from,
     )
     return Comparison(
         left=left,
@@ -184,6 +184,8 @@ def make_comparison_signature(
     embedder: Any,
     alignment_parameters: dict[str, Any],
     themes: dict[str, Any] | None,
+    *,
+    names_from: str | None = None,
 ) -> dict[str, Any]:
     """Everything needed to reproduce the comparison, plus a compact one-line `string`."""
     embedder_signature: dict[str, Any] | None = None
@@ -217,7 +219,7 @@ def make_comparison_signature(
         "embedder": embedder_signature,
         "alignment": dict(alignment_parameters),
         "themes": themes,
-        "mentions": MENTIONS_METHOD,
+        "mentions": mentions_signature(names_from),
         "translation": translation,
         "string": "|".join(parts),
     }

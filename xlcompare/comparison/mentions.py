@@ -5,8 +5,11 @@ Devanagari digits to ASCII, so "12.07.2024", "جولای 12, 2024", "۱۲ ژوئ
 "12 जुलाई 2024" are all the date 2024-07-12, and "۲٫۵ میلیون" is 2500000. Solar Hijri dates
 with a year ("۲۲ تیر ۱۴۰۳") are converted to the Gregorian calendar.
 
-Names (people, places, organisations) are read from the English translations with a
-dependency-free heuristic, so they are compared only when both sides are translated:
+Names (people, places, organisations), when both sides are translated, are read from the
+English translations with a dependency-free heuristic (below); otherwise from the source
+texts, in their own scripts, and compared across scripts without translation
+(`xlcompare.comparison.names`: CLDR names, a Latin consonant key, titles before people).
+The English heuristic:
 
 - capitalised multi-word spans ("Farhad Salim", "Shanghai Cooperation Organisation");
 - single capitalised words that do not start a sentence and are not common title words;
@@ -28,9 +31,19 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from xlcompare.comparison.model import MentionDifferences, MentionGroup
-from xlcompare.lang.dates import MONTH_NAMES_EN, display_date, find_dates
+from xlcompare.comparison.names import (
+    NameGroups,
+    NameMention,
+    find_names,
+    known_english_name,
+    match_names,
+    names_signature,
+    supports,
+)
+from xlcompare.lang.dates import DATES_METHOD, MONTH_NAMES_EN, display_date, find_dates
 from xlcompare.lang.digits import fold_number_text
 from xlcompare.segments.model import Segment
 from xlcompare.translation.model import TranslatedArticle
@@ -444,7 +457,8 @@ def _content_segments(side: TranslatedArticle) -> list[Segment]:
 
 
 def side_mentions(side: TranslatedArticle, *, entities: bool) -> list[Mention]:
-    """Numbers and dates of the non-boilerplate source segments; names of their English."""
+    """Numbers and dates of the non-boilerplate source segments; with `entities`, the names
+    in their English."""
     found: list[Mention] = []
     for seg in _content_segments(side):
         found += extract_numbers_and_dates(seg.text, seg.id, side.article.language)
@@ -455,21 +469,45 @@ def side_mentions(side: TranslatedArticle, *, entities: bool) -> list[Mention]:
     return found
 
 
+def source_names(side: TranslatedArticle) -> list[NameMention]:
+    """Names in the non-boilerplate source segments, in their own script (English source
+    text through the English heuristic)."""
+    language = side.article.language
+    found: list[NameMention] = []
+    for seg in _content_segments(side):
+        if language == "en":
+            found += [known_english_name(m.kind, m.text, seg.id) for m in extract_entities(seg.text, seg.id)]
+        else:
+            found += find_names(seg.text, language, seg.id)
+    return found
+
+
+def _name_group(mentions: list[NameMention]) -> MentionGroup:
+    first = mentions[0]
+    texts = tuple(dict.fromkeys(m.text for m in mentions))
+    segments = tuple(dict.fromkeys(m.segment_id for m in mentions))
+    return MentionGroup(first.kind, first.value, first.display, texts, segments)
+
+
 def _sort_key(group: MentionGroup) -> tuple[int, int, str]:
     order = ["date", "year", "percent", "number", "person", "place", "organisation", "name"]
     return (order.index(group.kind) if group.kind in order else len(order), min(group.segment_ids), group.value)
 
 
-def compare_mentions(left: TranslatedArticle, right: TranslatedArticle) -> MentionDifferences:
-    """Numbers, dates and (when both sides are translated) names mentioned by one side only.
+def compare_mentions(
+    left: TranslatedArticle, right: TranslatedArticle, *, embedder: Any = None
+) -> MentionDifferences:
+    """Numbers, dates and names mentioned by one side only, and those both mention.
 
     Boilerplate segments are ignored: page furniture is full of dates and view counts.
     A full date also counts as a mention of its year and month ("2024" on one side is covered
-    by "12.07.2024" on the other, not the other way round).
+    by "12.07.2024" on the other, not the other way round). Names come from the English when
+    both sides are translated, else from the source texts (`xlcompare.comparison.names`,
+    with `embedder` as the tie-breaker between near spellings).
     """
     sides = {"left": left, "right": right}
-    entities = bool(left.translations) and bool(right.translations)
-    groups = {name: _group(side_mentions(side, entities=entities)) for name, side in sides.items()}
+    english = bool(left.translations) and bool(right.translations)
+    groups = {name: _group(side_mentions(side, entities=english)) for name, side in sides.items()}
     covered: dict[str, set[str]] = {}
     segment_words: dict[str, list[set[str]]] = {}
     for name, side in sides.items():
@@ -482,9 +520,13 @@ def compare_mentions(left: TranslatedArticle, right: TranslatedArticle) -> Menti
             set(fold_words(t.text))
             for seg in _content_segments(side)
             if (t := side.translations.get(seg.id)) is not None
-        ] if entities else []
+        ] if english else []
 
-    result = MentionDifferences(entities_compared=entities)
+    from_sources = not english and supports(left.article.language) and supports(right.article.language)
+    result = MentionDifferences(
+        entities_compared=english or from_sources,
+        names_from="english" if english else "source" if from_sources else None,
+    )
     for name, other in (("left", "right"), ("right", "left")):
         only = result.left_only if name == "left" else result.right_only
         for (kind, value), group in groups[name].items():
@@ -497,7 +539,23 @@ def compare_mentions(left: TranslatedArticle, right: TranslatedArticle) -> Menti
                 only.append(group)
             elif name == "left" and (kind, value) in groups["right"]:
                 result.shared.append((group, groups["right"][(kind, value)]))
+    if from_sources:
+        left_names = NameGroups.of(source_names(left))
+        right_names = NameGroups.of(source_names(right))
+        pairs = match_names(left_names, right_names, embedder)
+        matched_left = {a for a, _ in pairs}
+        matched_right = {b for _, b in pairs}
+        result.shared += [(_name_group(left_names.groups[a]), _name_group(right_names.groups[b]))
+                          for a, b in pairs]
+        result.left_only += [_name_group(g) for i, g in left_names.groups.items() if i not in matched_left]
+        result.right_only += [_name_group(g) for i, g in right_names.groups.items() if i not in matched_right]
     result.left_only.sort(key=_sort_key)
     result.right_only.sort(key=_sort_key)
     result.shared.sort(key=lambda pair: _sort_key(pair[0]))
     return result
+
+
+def mentions_signature(names_from: str | None) -> str:
+    """The extraction method, for the comparison's signature."""
+    names = {"english": "english-heuristic", "source": names_signature()}.get(names_from or "", "none")
+    return f"xlc-mentions/2|dates:{DATES_METHOD}|names:{names}"

@@ -49,14 +49,17 @@ class MentionDifferences:
     """What one article mentions and the other does not.
 
     Numbers and dates come from the source texts after digit folding, so they are compared
-    even without translation. Names come from the English translations and are compared only
-    when both sides are translated (`entities_compared`).
+    even without translation. Names come from the English translations when both sides are
+    translated (`names_from` "english"), else from the source texts, compared across scripts
+    (`names_from` "source"); `entities_compared` is False only for a language whose names
+    xlcompare cannot read (neither English, Devanagari nor the Arabic script).
     """
 
     left_only: list[MentionGroup] = field(default_factory=list)
     right_only: list[MentionGroup] = field(default_factory=list)
     shared: list[tuple[MentionGroup, MentionGroup]] = field(default_factory=list)
     entities_compared: bool = False
+    names_from: str | None = None  # "english" (both translated) | "source" (source scripts)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +76,7 @@ class MentionDifferences:
                 for left, right in self.shared
             ],
             "entities_compared": self.entities_compared,
+            "names_from": self.names_from,
         }
 
 

@@ -51,6 +51,8 @@ SOLAR_HIJRI_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تی�
                       "آذر", "دی", "بهمن", "اسفند")
 # Month names that are also common words: a date only with a year after them.
 NEEDS_YEAR = frozenset({"می", "مه"})
+DATES_METHOD = "xlc-dates/1"
+"""Names this parser's rules in signatures; bumped when they change."""
 SOLAR_HIJRI_YEARS = range(1300, 1500)
 YEARS = range(1000, 3000)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from xlcompare.comparison.names import SOURCE_NAMES_NOTE
 from xlcompare.report.html_common import (
     CSS,
     SIDES,
@@ -177,9 +178,10 @@ def _mention_table(comparison: Comparison, side_name: str, groups: list[MentionG
     if not groups:
         return '<p class="muted">nothing</p>'
     lang = comparison.side(side_name).article.language
+    names_lang = "en" if comparison.mentions.names_from == "english" else lang
     rows = "".join(
         f"<tr><td>{esc(g.kind)}</td><td><b>{esc(g.display)}</b></td>"
-        f'<td{text_attributes("en" if g.kind in ("person", "place", "organisation", "name") else lang)}>'
+        f'<td{text_attributes(names_lang if g.kind in ("person", "place", "organisation", "name") else lang)}>'
         f'{esc(" · ".join(g.texts))}</td><td>{_refs(side_name, g.segment_ids)}</td></tr>'
         for g in groups
     )
@@ -191,12 +193,13 @@ def _mention_table(comparison: Comparison, side_name: str, groups: list[MentionG
 
 def render_differences(comparison: Comparison) -> str:
     m = comparison.mentions
-    note = (
-        "Names (people, places, organisations) come from the English translations with a simple "
-        "heuristic (capitalised spans and a small gazetteer) and may miss or over-count."
-        if m.entities_compared
-        else "Names were not compared: that needs English translations of both articles."
-    )
+    note = {
+        "english": "Names (people, places, organisations) come from the English translations "
+        "with a simple heuristic (capitalised spans and a small gazetteer) and may miss or "
+        "over-count.",
+        "source": SOURCE_NAMES_NOTE,
+    }.get(m.names_from or "", "Names were not compared: xlcompare reads names in English, "
+          "Devanagari and Arabic-script text only.")
     shared = ", ".join(esc(left.display) for left, _ in m.shared) or '<span class="muted">nothing in common</span>'
     columns = "".join(
         f"<div><h3>Only in the {esc(side_label(comparison, side_name))} article</h3>"

@@ -10,6 +10,7 @@ import json
 import re
 from typing import TYPE_CHECKING
 
+from xlcompare.comparison.names import SOURCE_NAMES_NOTE
 from xlcompare.report.html_common import SIDES, article_name, language_name, summary_counts
 
 if TYPE_CHECKING:
@@ -149,7 +150,10 @@ def render(comparison: Comparison) -> str:
     m = comparison.mentions
     lines += ["## Numbers, dates and names mentioned by one side only", ""]
     if not m.entities_compared:
-        lines += ["Names were not compared (that needs English translations of both articles).", ""]
+        lines += ["Names were not compared (xlcompare reads names in English, Devanagari and "
+                  "Arabic-script text only).", ""]
+    elif m.names_from == "source":
+        lines += [SOURCE_NAMES_NOTE, ""]
     for side_name, groups in (("left", m.left_only), ("right", m.right_only)):
         lines += [f"### Only in the {_side_label(comparison, side_name)} article", ""]
         lines += _mentions(comparison, side_name, groups)
