@@ -72,6 +72,8 @@ class MentionDifferences:
                     "display": left.display,
                     "left": list(left.segment_ids),
                     "right": list(right.segment_ids),
+                    "left_texts": list(left.texts),
+                    "right_texts": list(right.texts),
                 }
                 for left, right in self.shared
             ],

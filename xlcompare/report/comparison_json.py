@@ -45,14 +45,21 @@ keys they do not know; a change that breaks readers bumps the number after the s
         "left_only":  [{"kind": str,             # "date" | "year" | "percent" | "number" |
                                                  # "person" | "place" | "organisation" | "name"
                         "value": str,            # canonical: "2024-07-12", "2024-07",
-                                                 # "--07-12" (no year), "12000", "2.5",
-                                                 # names folded to lower case
-                        "display": str,          # readable: "12 July 2024", "12.5%", "China"
-                        "texts": [str],          # as written (source text; English for names)
+                                                 # "--07-12" (no year), "12000", "2.5";
+                                                 # names: the English name folded to lower
+                                                 # case ("china"), or for a name CLDR does
+                                                 # not know, its Latin key ("prhd slm")
+                        "display": str,          # readable: "12 July 2024", "12.5%", "China",
+                                                 # "Farhad Salim" (romanized)
+                        "texts": [str],          # as written (source text; for names the
+                                                 # English when names_from is "english")
                         "segments": [int]}],
         "right_only": [...same...],
-        "shared": [{"kind", "value", "display", "left": [int], "right": [int]}],
-        "entities_compared": bool                # names need both sides translated
+        "shared": [{"kind", "value", "display", "left": [int], "right": [int],
+                    "left_texts": [str], "right_texts": [str]}],
+        "entities_compared": bool,               # false: a script xlcompare cannot read
+        "names_from": "english" | "source" | null  # from the translations (both translated)
+                                                 # or from the source texts, across scripts
       },
       "themes": [                                # topic groups over both articles *
         {"label": str, "label_source": "translation" | "keywords" | "other",
