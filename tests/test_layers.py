@@ -25,7 +25,7 @@ RANKS = {
     "report": 6,
     "notebook": 7,
     "api": 8,
-    "cli": 9, "__init__": 9,
+    "cli": 9, "__init__": 9, "__main__": 10,
 }
 # Data models: plain dataclasses that every layer passes around. They import other models and
 # the neutral base, never the code that computes, renders or tabulates them.
