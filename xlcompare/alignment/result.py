@@ -31,15 +31,10 @@ class AlignmentResult:
         }
 
     def to_dataframe(self) -> Any:
-        """One row per alignment (needs pandas: pip install 'xlcompare[notebook]')."""
-        try:
-            import pandas as pd
-        except ImportError as exc:
-            from xlcompare.errors import MissingDependencyError
+        """One row per alignment (needs pandas: the [notebook] extra)."""
+        from xlcompare.notebook.deps import optional_import
 
-            raise MissingDependencyError(
-                "AlignmentResult.to_dataframe needs pandas: pip install 'xlcompare[notebook]'"
-            ) from exc
+        pd = optional_import("pandas", "AlignmentResult.to_dataframe")
         rows = [a.to_dict() for a in self.alignments]
         return pd.DataFrame(rows, columns=["left", "right", "score", "cosine"])
 

@@ -68,7 +68,7 @@ class TranslatedArticle:
 
     def to_dataframe(self) -> Any:
         """One row per segment: id, start, end, boilerplate, text, translation, flags,
-        confidence (needs pandas: pip install 'xlcompare[notebook]')."""
+        confidence (needs pandas: the [notebook] extra)."""
         from xlcompare.notebook.dataframes import segments_dataframe
 
         return segments_dataframe(self)
