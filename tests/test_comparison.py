@@ -286,8 +286,6 @@ def test_names_need_both_sides_translated():
         ("2024-07-12", "2024-07-01", False),
         ("2024-07-12", "2024-08-12", True),  # 31 days
         ("2024-07-12", "2024-08-11", False),  # 30 days
-        (None, "2024-07-12", False),
-        ("2024", "2024-07-12", False),  # not a full date: no claim
     ],
 )
 def test_date_gap_warning(left_date, right_date, warns):
@@ -296,6 +294,22 @@ def test_date_gap_warning(left_date, right_date, warns):
     if warns:
         days = abs((dt.date.fromisoformat(right_date) - dt.date.fromisoformat(left_date)).days)
         assert f"published {days} days apart ({left_date} vs {right_date})" in warnings[0]
+
+
+@pytest.mark.parametrize(
+    "left_date, right_date, says",
+    [
+        (None, "2024-07-12", ["The left article's publication date is unknown", "--left-date"]),
+        ("2024-07-12", None, ["The right article's publication date is unknown", "--right-date"]),
+        ("2024", "2024-07-12", ["not known to the day (2024)", "--left-date"]),  # no claim from a year
+        (None, None, ["Neither article's publication date is known", "--left-date and --right-date"]),
+    ],
+)
+def test_an_unknown_date_says_the_time_gap_cannot_be_checked(left_date, right_date, says):
+    (warning,) = date_gap_warnings(left_date, right_date)
+    assert "cannot be checked" in warning
+    assert all(part in warning for part in says)
+    assert "days apart" not in warning
 
 
 def test_comparison_carries_date_gap_warning():

@@ -161,6 +161,18 @@ def parse_date(value: str, language: str | None = None) -> str | None:
     return dates[0][0] if dates else None
 
 
+def given_date(value: str) -> str:
+    """A publication date given by hand (`--left-date`, `load_article(date=...)`), checked and
+    returned as YYYY-MM-DD; ValueError when it is not an ISO 8601 calendar date."""
+    text = value.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(f"{value!r} is not a date in ISO 8601 form YYYY-MM-DD (e.g. 2024-07-12)")
+    try:
+        return _dt.date.fromisoformat(text).isoformat()
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a calendar date ({exc})") from None
+
+
 _HTML_DATE_KEYS = (
     "article:published_time", "og:published_time", "datepublished", "publishdate",
     "publish-date", "pubdate", "date", "dc.date.issued", "dc.date", "sailthru.date",

@@ -166,9 +166,23 @@ def parse_date(value: str | None) -> dt.date | None:
 
 
 def date_gap_warnings(left_date: str | None, right_date: str | None, max_days: int = DATE_GAP_DAYS) -> list[str]:
+    """A warning when the publication dates are far apart, or when one is not known to the day
+    (then nobody has checked that the two reports are of the same time)."""
     left, right = parse_date(left_date), parse_date(right_date)
     if left is None or right is None:
-        return []
+        missing = [(name, raw) for name, raw, day in (("left", left_date, left), ("right", right_date, right)) if day is None]
+        if len(missing) == 2:
+            whose = "Neither article's publication date is known"
+        else:
+            name, raw = missing[0]
+            whose = f"The {name} article's publication date is " + (
+                "unknown" if not raw else f"not known to the day ({raw})"
+            )
+        options = " and ".join(f"--{name}-date" for name, _ in missing)
+        return [
+            f"{whose}, so the time between the two reports cannot be checked; give it with "
+            f"{options} YYYY-MM-DD."
+        ]
     days = abs((right - left).days)
     if days <= max_days:
         return []
