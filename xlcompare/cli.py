@@ -347,9 +347,10 @@ def compare(
             typer.echo(text, nl=False)
         else:
             atomic.write_files_atomically([(Path(output), text)])
+            counts = result.summary()
             err.print(
-                f"{len(result.alignments)} links, {len(result.related)} related passages, "
-                f"{len(result.unique_left)} unique left, {len(result.unique_right)} unique right "
+                f"{counts['links']} links, {counts['related_passages']} related passages, said by "
+                f"one side only: {counts['left']['only']} left, {counts['right']['only']} right "
                 f"-> {output}", highlight=False,
             )
         for warning in result.warnings:

@@ -17,6 +17,13 @@ log = logging.getLogger(__name__)
 
 # Beyond this, two articles are unlikely to report the same event.
 DATE_GAP_DAYS = 30
+NOT_TRANSLATED = (
+    "Neither article is translated: the source texts were compared directly, so this report "
+    "shows no English and does not compare names (numbers and dates are compared). For English, "
+    "compare with a translation model: `xlcompare compare LEFT RIGHT --model nllb-600m` (after "
+    "`xlcompare models download nllb-600m`) or --model /path/to/model; in Python, "
+    "xlcompare.translate each article first."
+)
 MENTIONS_METHOD = "xlc-mentions/1"  # digit-folded numbers and dates; heuristic English names
 
 
@@ -93,7 +100,8 @@ def build_comparison(
     unique_left = [s.id for s in left.segments if not s.boilerplate and s.id not in aligned_left]
     unique_right = [s.id for s in right.segments if not s.boilerplate and s.id not in aligned_right]
 
-    warnings = date_gap_warnings(left.article.date, right.article.date)
+    warnings = [] if left.translations or right.translations else [NOT_TRANSLATED]
+    warnings += date_gap_warnings(left.article.date, right.article.date)
     content = [sum(not s.boilerplate for s in side.segments) for side in (left, right)]
     if not kept and all(content):
         warnings.append(
