@@ -106,7 +106,8 @@ def render_themes(comparison: Comparison) -> str:
         + (
             "the English of the topic's most central segment."
             if comparison.translated
-            else "the topic's most distinctive words in each language (the articles are not translated)."
+            else "the three words of each side that best tell the topic from the rest of its article "
+            "(stop-words left out; English words for a translated side)."
         )
         + "</p>",
     ]

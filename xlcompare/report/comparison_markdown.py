@@ -31,7 +31,7 @@ def _segment(
     """A segment's id, text and English; `highlight` (article offsets) puts shared clauses in bold."""
     seg = comparison.segment(side_name, segment_id)
     text = "".join(
-        f"**{md_text(piece)}**" if marked else md_text(piece) for piece, marked in highlighted(seg, highlight or [])
+        f"**{md_text(piece)}**" if marked else _spaced(piece) for piece, marked in highlighted(seg, highlight or [])
     )
     parts = [f"**{side_name[0].upper()}{segment_id}** {text}"]
     t = comparison.side(side_name).translations.get(segment_id)
@@ -39,6 +39,15 @@ def _segment(
         flags = f" ⚠ {md_text(', '.join(t.flags))}" if t.flags else ""
         parts.append(f"*en:* {md_text(t.text)}{flags}")
     return sep.join(parts)
+
+
+def _spaced(piece: str) -> str:
+    """md_text of a piece between highlights, keeping one space where the piece had any at its
+    ends (md_text trims: "a, " + "**b**" would become "a,**b**")."""
+    inner = md_text(piece)
+    lead = " " if piece[:1].isspace() and inner else ""
+    trail = " " if piece[-1:].isspace() and inner else ""
+    return lead + inner + trail if inner else (" " if piece.strip() == "" and piece else "")
 
 
 def _side_label(comparison: Comparison, side_name: str) -> str:
@@ -91,13 +100,12 @@ def render(comparison: Comparison) -> str:
     meta("Segments", lambda s, n: f"{counts[n]['content']} content · {counts[n]['furniture']} page furniture")
     meta("Translated", lambda s, n: (s.signature.get("model") or "yes") if s.translations else "no")
     lines.append("")
-    for side_name in SIDES:
-        for warning in comparison.side(side_name).article.warnings:
-            lines.append(f"> **{side_name} file:** {md_text(warning)}")
-    for warning in comparison.warnings:
-        lines.append(f"> **Warning:** {md_text(warning)}")
-    if comparison.warnings or left.article.warnings or right.article.warnings:
-        lines.append("")
+    notes = [f"> **{side_name} file:** {md_text(warning)}" for side_name in SIDES
+             for warning in comparison.side(side_name).article.warnings]
+    notes += [f"> **Warning:** {md_text(warning)}" for warning in comparison.warnings]
+    if notes:
+        # A ">" line between them keeps each note its own paragraph.
+        lines += ["\n>\n".join(notes), ""]
 
     def pct(side_name: str) -> str:
         c = counts[side_name]
