@@ -21,9 +21,10 @@ How it works, and why:
 - Labels. With both sides translated, a topic is labelled by the English of its most central
   segment (highest mean similarity to the rest of the topic). Otherwise by three keywords per
   side, in English for a translated side: the words of the topic's segments, less the
-  language's stop-words (stopwords-iso lists: "बीच", "برخی", "بیشتر"...), ranked as KeyBERT
-  does by their embedding's cosine to the topic's mean vector, less their cosine to the mean
-  vector of the whole side. The subtraction matters: the country names of a story are close
+  language's stop-words (stopwords-iso lists: "برخی", "بیشتر", "करने"...); of these the
+  MAX_CANDIDATES most frequent in the topic (then rarest in the rest of the side) are ranked
+  as KeyBERT does, by their embedding's cosine to the topic's mean vector, less their cosine
+  to the mean vector of the whole side. The subtraction matters: the country names of a story are close
   to every topic and would head every label, and verb forms a stop-word list lacks (Hindi
   "निबटने", "to deal with") rank below the topic's nouns.
 
@@ -33,6 +34,7 @@ segments together get no themes (and a warning) rather than a slow report.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -51,6 +53,10 @@ OTHER_LABEL = "Other (segments that joined no topic)"
 
 KEYWORDS_PER_SIDE = 3
 MIN_KEYWORD_CHARS = 3
+# Words embedded per topic and side: embedding every word of a large topic would cost more than
+# the rest of the comparison. The candidates are the topic's most frequent words, then those
+# rarest in the rest of the side, then the longest.
+MAX_CANDIDATES = 8
 # Letters plus the combining marks Python's \w leaves out (Devanagari vowel signs, Arabic
 # harakat) and ZWNJ, which joins parts of one Persian word.
 _WORD = re.compile(r"(?:[^\W\d_]|[\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963\u064b-\u065f\u0670\u200c])+")
@@ -142,26 +148,33 @@ def _unit(vector: np.ndarray) -> np.ndarray:
     return vector / norm if norm > 1e-8 else vector
 
 
+def _words(text: str, stop: frozenset[str]) -> list[str]:
+    return [
+        word for word in _WORD.findall(text.lower())
+        if len(word.replace("\u200c", "")) >= MIN_KEYWORD_CHARS and word not in stop
+    ]
+
+
 def topic_keywords(
     texts: Sequence[str],
     topic_vectors: np.ndarray,
+    side_texts: Sequence[str],
     side_vectors: np.ndarray,
     embedder: Any,
     language: str,
     top: int = KEYWORDS_PER_SIDE,
 ) -> list[str]:
-    """The `top` words of `texts` that best tell this topic from the rest of its side (see the
-    module docstring): no stop-words, ranked by cosine to the topic's mean vector less cosine to
-    the side's mean vector; ties keep the order of first appearance."""
+    """The `top` words of `texts` (a topic's segments) that best tell the topic from the rest of
+    its side, `side_texts` (see the module docstring): no stop-words, ranked by cosine to the
+    topic's mean vector less cosine to the side's mean vector."""
     from xlcompare.alignment.embed import embed_texts
 
     stop = stop_words(language)
-    words = list(dict.fromkeys(
-        word for text in texts for word in _WORD.findall(text.lower())
-        if len(word.replace("\u200c", "")) >= MIN_KEYWORD_CHARS and word not in stop
-    ))
-    if not words:
+    counts = Counter(word for text in texts for word in _words(text, stop))
+    if not counts:
         return []
+    spread = Counter(word for text in side_texts for word in set(_words(text, stop)))
+    words = sorted(counts, key=lambda w: (-counts[w], spread[w], -len(w)))[:MAX_CANDIDATES]
     vectors = embed_texts(words, embedder)
     scores = vectors @ _unit(topic_vectors.mean(axis=0)) - vectors @ _unit(side_vectors.mean(axis=0))
     order = sorted(range(len(words)), key=lambda i: (-float(scores[i]), i))
@@ -299,7 +312,9 @@ class _KeywordSide:
 
     def keywords(self, ids: Sequence[int], embedder: Any) -> list[str]:
         topic = self.vectors[[self.row[i] for i in ids]]
-        return topic_keywords([self.texts[i] for i in ids], topic, self.vectors, embedder, self.language)
+        return topic_keywords(
+            [self.texts[i] for i in ids], topic, list(self.texts.values()), self.vectors, embedder, self.language
+        )
 
 
 def _shorten(text: str, limit: int = MAX_LABEL_CHARS) -> str:
