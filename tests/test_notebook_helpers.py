@@ -152,7 +152,7 @@ def no_matplotlib(monkeypatch):
     ids=["translated-article", "alignments", "segments", "article"],
 )
 def test_tables_without_pandas_say_how_to_install(comparison, no_pandas, make):
-    with pytest.raises(MissingDependencyError, match=r"pip install 'xlcompare\[notebook\]'"):
+    with pytest.raises(MissingDependencyError, match=r"\[notebook\] extra"):
         make(comparison)
 
 
@@ -169,7 +169,7 @@ def test_tables_without_pandas_say_how_to_install(comparison, no_pandas, make):
 def test_plots_without_matplotlib_say_how_to_install(comparison, no_matplotlib, plot):
     import xlcompare.notebook as nb
 
-    with pytest.raises(MissingDependencyError, match=r"pip install 'xlcompare\[notebook\]'"):
+    with pytest.raises(MissingDependencyError, match=r"\[notebook\] extra"):
         plot(comparison, nb)
 
 
@@ -443,3 +443,12 @@ def test_comparison_repr_html_is_escaped(hostile_articles):
     left_ids, right_ids = (_content_ids(s) for s in sides)
     c = build_comparison(sides[0], sides[1], [Alignment((left_ids[1],), (right_ids[1],), 1.1, 0.9)])
     _assert_escaped(c._repr_html_())
+
+
+def test_alignment_result_to_dataframe():
+    from xlcompare.alignment.result import AlignmentResult
+
+    result = AlignmentResult([Alignment((1, 2), (0,), 1.04, 0.91)], [3], [], {})
+    frame = result.to_dataframe()
+    assert list(frame.columns) == ["left", "right", "score", "cosine"]
+    assert frame.iloc[0]["left"] == [1, 2] and frame.iloc[0]["cosine"] == pytest.approx(0.91)

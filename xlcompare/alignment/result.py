@@ -5,6 +5,7 @@ import html
 from dataclasses import dataclass, field
 from typing import Any
 
+from xlcompare import views
 from xlcompare.alignment.model import Alignment
 
 
@@ -31,17 +32,9 @@ class AlignmentResult:
         }
 
     def to_dataframe(self) -> Any:
-        """One row per alignment (needs pandas: pip install 'xlcompare[notebook]')."""
-        try:
-            import pandas as pd
-        except ImportError as exc:
-            from xlcompare.errors import MissingDependencyError
-
-            raise MissingDependencyError(
-                "AlignmentResult.to_dataframe needs pandas: pip install 'xlcompare[notebook]'"
-            ) from exc
-        rows = [a.to_dict() for a in self.alignments]
-        return pd.DataFrame(rows, columns=["left", "right", "score", "cosine"])
+        """One row per alignment: left, right, score, cosine (needs pandas: the [notebook]
+        extra)."""
+        return views.show(self, "dataframe")
 
     def _repr_html_(self) -> str:
         rows = "".join(

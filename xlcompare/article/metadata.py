@@ -12,6 +12,7 @@ other articles' dates, and a date deep in the story is usually the date of an ev
 """
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import re
 from collections.abc import Sequence
@@ -22,6 +23,18 @@ from xlcompare.lang.dates import find_dates, parse_date
 
 if TYPE_CHECKING:
     from xlcompare.article.html_text import HtmlText
+
+
+def given_date(value: str) -> str:
+    """A publication date given by hand (`--left-date`, `load_article(date=...)`), checked and
+    returned as YYYY-MM-DD; ValueError when it is not an ISO 8601 calendar date."""
+    text = value.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(f"{value!r} is not a date in ISO 8601 form YYYY-MM-DD (e.g. 2024-07-12)")
+    try:
+        return _dt.date.fromisoformat(text).isoformat()
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a calendar date ({exc})") from None
 
 
 _HTML_DATE_KEYS = (

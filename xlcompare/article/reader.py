@@ -8,7 +8,7 @@ from xlcompare.article.boilerplate import mark_blocks
 from xlcompare.article.decode import decode_bytes, decode_with
 from xlcompare.article.html_text import extract_html_text
 from xlcompare.article.language import canonical_language, guess_language
-from xlcompare.article.metadata import extract_date, extract_title
+from xlcompare.article.metadata import extract_date, extract_title, given_date
 from xlcompare.article.model import Article
 from xlcompare.errors import InputError, LanguageError
 from xlcompare.lang.languages import language_name as _language_name
@@ -30,15 +30,23 @@ def load_article(
     path: str | Path,
     language: str | None = None,
     encoding: str | None = None,
+    date: str | None = None,
 ) -> Article:
     """Read a .txt, .md or .html article.
 
     `language` None or "auto" detects it; an explicit language wins, and a disagreement with
     detection is recorded in `article.warnings` (and logged). `encoding` forces a codec;
     otherwise UTF-8/UTF-16 are accepted and anything else is refused with the likely codec.
+    `date` (YYYY-MM-DD) is the publication date when the article does not say it, or says it
+    wrongly; it wins over the date found in the file.
     """
     file = Path(path)
     name = str(path)
+    if date is not None:
+        try:
+            date = given_date(date)
+        except ValueError as exc:
+            raise InputError(f"{name}: publication date {exc}") from None
     source_format = SOURCE_FORMATS.get(file.suffix.lower())
     if source_format is None:
         accepted = ", ".join(sorted(SOURCE_FORMATS))
@@ -115,7 +123,10 @@ def load_article(
         headings=html.block_kinds if html is not None else (),
     )
     title = extract_title(text, blocks, chosen, html=html)
-    date = extract_date(text, blocks, chosen, html=html)
+    found_date = extract_date(text, blocks, chosen, html=html)
+    if date is not None and found_date is not None and found_date != date:
+        warnings.append(f"publication date given as {date}; the article says {found_date}")
+    date = date or found_date
     log.debug(
         "%s: %s, %d characters, %d blocks (%d boilerplate), title=%r, date=%s",
         name, chosen, len(text), len(blocks), sum(b.boilerplate for b in blocks), title, date,

@@ -17,6 +17,14 @@ log = logging.getLogger(__name__)
 
 # Beyond this, two articles are unlikely to report the same event.
 DATE_GAP_DAYS = 30
+NOT_TRANSLATED = (
+    "Neither article is translated: the source texts were compared directly, so this report "
+    "shows no English (numbers, dates and names are still compared, names by their CLDR names "
+    "and spelling across scripts). For English, "
+    "compare with a translation model: `xlcompare compare LEFT RIGHT --model nllb-600m` (after "
+    "`xlcompare models download nllb-600m`) or --model /path/to/model; in Python, "
+    "xlcompare.translate each article first."
+)
 
 
 def compare_articles(
@@ -92,7 +100,8 @@ def build_comparison(
     unique_left = [s.id for s in left.segments if not s.boilerplate and s.id not in aligned_left]
     unique_right = [s.id for s in right.segments if not s.boilerplate and s.id not in aligned_right]
 
-    warnings = date_gap_warnings(left.article.date, right.article.date)
+    warnings = [] if left.translations or right.translations else [NOT_TRANSLATED]
+    warnings += date_gap_warnings(left.article.date, right.article.date)
     content = [sum(not s.boilerplate for s in side.segments) for side in (left, right)]
     if not kept and all(content):
         warnings.append(
@@ -166,9 +175,23 @@ def parse_date(value: str | None) -> dt.date | None:
 
 
 def date_gap_warnings(left_date: str | None, right_date: str | None, max_days: int = DATE_GAP_DAYS) -> list[str]:
+    """A warning when the publication dates are far apart, or when one is not known to the day
+    (then nobody has checked that the two reports are of the same time)."""
     left, right = parse_date(left_date), parse_date(right_date)
     if left is None or right is None:
-        return []
+        missing = [(name, raw) for name, raw, day in (("left", left_date, left), ("right", right_date, right)) if day is None]
+        if len(missing) == 2:
+            whose = "Neither article's publication date is known"
+        else:
+            name, raw = missing[0]
+            whose = f"The {name} article's publication date is " + (
+                "unknown" if not raw else f"not known to the day ({raw})"
+            )
+        options = " and ".join(f"--{name}-date" for name, _ in missing)
+        return [
+            f"{whose}, so the time between the two reports cannot be checked; give it with "
+            f"{options} YYYY-MM-DD."
+        ]
     days = abs((right - left).days)
     if days <= max_days:
         return []

@@ -107,17 +107,25 @@ class ThemeGroup:
 
 @dataclass(frozen=True)
 class Row:
-    """One row of the side-by-side view: an alignment, or a segment found on one side only."""
+    """One row of the side-by-side view: an alignment, related passages (sentences that differ
+    as a whole but share a clause), or a segment found on one side only."""
 
     left_ids: tuple[int, ...]
     right_ids: tuple[int, ...]
     alignment: Alignment | None = None
+    related: tuple[Any, ...] = ()  # xlcompare.alignment.related.RelatedPassage
 
     @property
     def kind(self) -> str:
         if self.alignment is not None:
             return "match"
+        if self.related:
+            return "related"
         return "unique-left" if self.left_ids else "unique-right"
+
+    def shared_spans(self, side: str) -> list[tuple[int, int]]:
+        """The shared clauses of a related row on `side`, as offsets into that article."""
+        return [r.left_span if side == "left" else r.right_span for r in self.related]
 
 
 @dataclass
@@ -170,17 +178,20 @@ class Comparison:
     def rows(self) -> list[Row]:
         """The side-by-side rows, in reading order.
 
-        Alignments and left-only segments are ordered by their first left segment, so the left
-        column reads as the left article. A right-only segment goes right after the row that
-        holds its nearest preceding aligned right segment; with none before it, right before
-        the row of its nearest following aligned right segment; with no aligned right segment
-        at all, at the same relative position in the article as the left rows around it. The
-        right column cannot be in order everywhere, since the two articles order their content
-        differently, but each right-only passage stays next to its neighbours in its own
-        article.
+        Related passages sit in one row with their two sentences (sentences sharing passages
+        with several others form one row together). Alignments, related rows and left-only
+        segments are ordered by their first left segment, so the left column reads as the left
+        article. A right-only segment goes right after the row that holds its nearest preceding
+        placed right segment; with none before it, right before the row of its nearest
+        following placed right segment; with no placed right segment at all, at the same
+        relative position in the article as the left rows around it. The right column cannot
+        be in order everywhere, since the two articles order their content differently, but
+        each right-only passage stays next to its neighbours in its own article.
         """
         rows: list[Row] = [Row(a.left, a.right, a) for a in self.alignments]
-        rows += [Row((i,), ()) for i in self.unique_left]
+        rows += _related_rows(self.related)
+        in_related = {i for row in rows if row.related for i in row.left_ids}
+        rows += [Row((i,), ()) for i in self.unique_left if i not in in_related]
         rows.sort(key=lambda r: (min(r.left_ids), min(r.right_ids, default=-1)))
 
         row_of_right = {rid: index for index, row in enumerate(rows) for rid in row.right_ids}
@@ -191,7 +202,7 @@ class Comparison:
         # Slot 2*i+1 is "after row i", slot 2*i is "before row i"; right-only rows sharing a
         # slot keep their order in the right article.
         slots: dict[int, list[int]] = {}
-        for rid in sorted(self.unique_right):
+        for rid in sorted(set(self.unique_right) - set(row_of_right)):
             k = bisect.bisect_left(aligned_right, rid)
             if k > 0:
                 slot = 2 * row_of_right[aligned_right[k - 1]] + 1
@@ -208,12 +219,37 @@ class Comparison:
         ordered += [Row((), (rid,)) for rid in slots.get(2 * len(rows), [])]
         return ordered
 
+    def summary(self) -> dict[str, Any]:
+        """The counts every report shows: links and related passages; per side its content
+        and furniture segments, and how many are matched (in a link), related (unique as a
+        sentence but sharing a clause) or said by that side only (the rest)."""
+        counts: dict[str, Any] = {
+            "links": len(self.alignments),
+            "related_passages": len(self.related),
+            "themes": sum(not t.other for t in self.themes),
+        }
+        scores = [a.score for a in self.alignments]
+        counts["mean_score"] = round(sum(scores) / len(scores), 4) if scores else None
+        for name, unique in (("left", self.unique_left), ("right", self.unique_right)):
+            side = self.side(name)
+            content = sum(not s.boilerplate for s in side.segments)
+            related = {getattr(r, name) for r in self.related} & set(unique)
+            counts[name] = {
+                "content": content,
+                "furniture": len(side.segments) - content,
+                "matched": content - len(unique),
+                "related": len(related),
+                "only": len(unique) - len(related),
+            }
+        return counts
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON document described in `xlcompare.report.comparison_json`."""
         return {
             "schema": SCHEMA,
             "left": _side_dict(self.left),
             "right": _side_dict(self.right),
+            "summary": self.summary(),
             "alignments": [a.to_dict() for a in self.alignments],
             "unique": {"left": list(self.unique_left), "right": list(self.unique_right)},
             "related": [r.to_dict() for r in self.related],
@@ -224,7 +260,7 @@ class Comparison:
         }
 
     def to_dataframe(self, kind: str = "alignments") -> Any:
-        """A pandas table of the comparison (needs pip install 'xlcompare[notebook]').
+        """A pandas table of the comparison (needs pandas: the [notebook] extra).
 
         kind: "alignments" (one row per link, with both sides' text), "segments" (every segment
         of both sides with its status, partners and theme), "uniques", "mentions" or "themes";
@@ -234,6 +270,24 @@ class Comparison:
 
     def _repr_html_(self) -> str:
         return views.show(self, "html")
+
+
+def _related_rows(related: list[Any]) -> list[Row]:
+    """One row per group of related passages that share a sentence (usually one pair)."""
+    groups: list[tuple[set[int], set[int], list[Any]]] = []
+    for passage in related:
+        joined = [g for g in groups if passage.left in g[0] or passage.right in g[1]]
+        lefts, rights, members = {passage.left}, {passage.right}, [passage]
+        for g in joined:
+            lefts |= g[0]
+            rights |= g[1]
+            members += g[2]
+            groups.remove(g)
+        groups.append((lefts, rights, members))
+    return [
+        Row(tuple(sorted(lefts)), tuple(sorted(rights)), related=tuple(members))
+        for lefts, rights, members in groups
+    ]
 
 
 def _positions(side: TranslatedArticle) -> dict[int, float]:

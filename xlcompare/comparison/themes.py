@@ -18,20 +18,25 @@ How it works, and why:
   `threshold`. A distance threshold, not a fixed number of topics: two short articles may
   share one topic or five.
 - Topics of a single segment fold into one "other" group.
-- Labels. With translations, a topic is labelled by the English of its most central segment
-  (highest mean similarity to the rest of the topic); without, by its most frequent content
-  words in each language (tf-idf over segments, tiny stop-word lists): honest, if terse, for a
-  reader of neither language.
+- Labels. With both sides translated, a topic is labelled by the English of its most central
+  segment (highest mean similarity to the rest of the topic). Otherwise by three keywords per
+  side, in English for a translated side: the words of the topic's segments, less the
+  language's stop-words (stopwords-iso lists: "برخی", "بیشتر", "करने"...); of these the
+  MAX_CANDIDATES most frequent in the topic (then rarest in the rest of the side) are ranked
+  as KeyBERT does, by their embedding's cosine to the topic's mean vector, less their cosine
+  to the mean vector of the whole side. The subtraction matters: the country names of a story are close
+  to every topic and would head every label, and verb forms a stop-word list lacks (Hindi
+  "निबटने", "to deal with") rank below the topic's nouns.
 
 Cost is quadratic in the number of segments, so articles above `max_segments` content
 segments together get no themes (and a warning) rather than a slow report.
 """
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -47,18 +52,12 @@ DEFAULT_MAX_SEGMENTS = 3000
 MAX_LABEL_CHARS = 90
 OTHER_LABEL = "Other (segments that joined no topic)"
 
-# Frequent function words, so that keyword labels show content. Short on purpose: tf-idf
-# does most of the work.
-STOPWORDS = frozenset(
-    """
-    the a an and or of to in on at for with by from as is are was were be been has have had it
-    its this that these those he she they we their his her not but also will would can could
-    said says about after before over into than then there which who whom what when where while
-    और के की का को में से पर ने है हैं था थी थे भी एक यह वह इस उस कि तो लिए साथ बीच अपनी अपने
-    किया करने कर रहा रही गया गई हो होने द्वारा तक जो ही अब
-    و در به از که این آن با را برای است بود شد می ها های یک تا بر نیز خود کرد کند شده
-    """.split()
-)
+KEYWORDS_PER_SIDE = 3
+MIN_KEYWORD_CHARS = 3
+# Words embedded per topic and side: embedding every word of a large topic would cost more than
+# the rest of the comparison. The candidates are the topic's most frequent words, then those
+# rarest in the rest of the side, then the longest.
+MAX_CANDIDATES = 8
 # Letters plus the combining marks Python's \w leaves out (Devanagari vowel signs, Arabic
 # harakat) and ZWNJ, which joins parts of one Persian word.
 _WORD = re.compile(LETTER_RUN)
@@ -115,20 +114,50 @@ def average_linkage(
     return sorted((sorted(c) for c in clusters.values()), key=lambda c: c[0])
 
 
-def _keywords(texts: Sequence[str], document_frequency: Counter[str], documents: int, top: int = 3) -> list[str]:
-    counts: Counter[str] = Counter()
-    first_seen: dict[str, int] = {}
-    for text in texts:
-        for word in _WORD.findall(text.lower()):
-            if word in STOPWORDS or len(word) < 3:
-                continue
-            counts[word] += 1
-            first_seen.setdefault(word, len(first_seen))
-    scored = sorted(
-        counts,
-        key=lambda w: (-counts[w] * math.log((1 + documents) / (1 + document_frequency[w])) - 1e-9, first_seen[w]),
-    )
-    return scored[:top]
+@lru_cache(maxsize=None)
+def stop_words(language: str) -> frozenset[str]:
+    """The stopwords-iso list of an ISO 639-1 language (empty for a language it lacks)."""
+    import stopwordsiso
+
+    return frozenset(w.lower() for w in stopwordsiso.stopwords(language)) if stopwordsiso.has_lang(language) else frozenset()
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 1e-8 else vector
+
+
+def _words(text: str, stop: frozenset[str]) -> list[str]:
+    return [
+        word for word in _WORD.findall(text.lower())
+        if len(word.replace("\u200c", "")) >= MIN_KEYWORD_CHARS and word not in stop
+    ]
+
+
+def topic_keywords(
+    texts: Sequence[str],
+    topic_vectors: np.ndarray,
+    side_texts: Sequence[str],
+    side_vectors: np.ndarray,
+    embedder: Any,
+    language: str,
+    top: int = KEYWORDS_PER_SIDE,
+) -> list[str]:
+    """The `top` words of `texts` (a topic's segments) that best tell the topic from the rest of
+    its side, `side_texts` (see the module docstring): no stop-words, ranked by cosine to the
+    topic's mean vector less cosine to the side's mean vector."""
+    from xlcompare.alignment.embed import embed_texts
+
+    stop = stop_words(language)
+    counts = Counter(word for text in texts for word in _words(text, stop))
+    if not counts:
+        return []
+    spread = Counter(word for text in side_texts for word in set(_words(text, stop)))
+    words = sorted(counts, key=lambda w: (-counts[w], spread[w], -len(w)))[:MAX_CANDIDATES]
+    vectors = embed_texts(words, embedder)
+    scores = vectors @ _unit(topic_vectors.mean(axis=0)) - vectors @ _unit(side_vectors.mean(axis=0))
+    order = sorted(range(len(words)), key=lambda i: (-float(scores[i]), i))
+    return [words[i] for i in order[:top]]
 
 
 def group_themes(
@@ -165,9 +194,8 @@ def group_themes(
 
     from xlcompare.alignment.embed import embed_texts
 
-    per_side = [
-        embed_texts([text_of(side, s) for s in segs], embedder) for side, segs in zip(sides, segments) if segs
-    ]
+    raw = [embed_texts([text_of(side, s) for s in segs], embedder) for side, segs in zip(sides, segments)]
+    per_side = [v for v in raw if len(v)]
     if use_english:
         matrix = _centred(np.vstack(per_side))
     else:
@@ -213,9 +241,7 @@ def group_themes(
 
     side_and_id: dict[int, tuple[int, int]] = {v: k for k, v in index.items()}
     all_texts = [text_of(side, s) for side, segs in zip(sides, segments) for s in segs]
-    document_frequency: Counter[str] = Counter()
-    for text in all_texts:
-        document_frequency.update({w for w in _WORD.findall(text.lower())})
+    keyword_sides = None if use_english else [_KeywordSide(side, segs, vectors, embedder) for side, segs, vectors in zip(sides, segments, raw)]
 
     themes: list[ThemeGroup] = []
     other_left: list[int] = []
@@ -233,12 +259,11 @@ def group_themes(
             label = _shorten(all_texts[central])
             source = "translation"
         else:
-            per_side = []
-            for side_no in (0, 1):
-                texts = [all_texts[i] for i in cluster if side_and_id[i][0] == side_no]
-                if texts:
-                    per_side.append(", ".join(_keywords(texts, document_frequency, total)))
-            label = " · ".join(p for p in per_side if p) or "(no content words)"
+            parts = [
+                ", ".join(keyword_side.keywords(ids, embedder))
+                for keyword_side, ids in zip(keyword_sides, (left_ids, right_ids)) if ids
+            ]
+            label = " · ".join(p for p in parts if p) or "(no content words)"
             source = "keywords"
         themes.append(ThemeGroup(label, tuple(left_ids), tuple(right_ids), label_source=source))
     themes.sort(key=lambda t: (-(len(t.left_ids) + len(t.right_ids)), min(t.left_ids + t.right_ids)))
@@ -247,6 +272,28 @@ def group_themes(
             ThemeGroup(OTHER_LABEL, tuple(sorted(other_left)), tuple(sorted(other_right)), label_source="other", other=True)
         )
     return themes, []
+
+
+class _KeywordSide:
+    """One side's texts and vectors for keyword labels: its English when it is translated
+    (English labels for an English reader), else its source text."""
+
+    def __init__(self, side: TranslatedArticle, segments: list[Segment], source_vectors: np.ndarray, embedder: Any) -> None:
+        from xlcompare.alignment.embed import embed_texts
+
+        english = {s.id: side.translations[s.id].text for s in segments if side.translations.get(s.id) and side.translations[s.id].text}
+        self.in_english = bool(english)
+        self.language = "en" if self.in_english else side.article.language
+        self.texts = {s.id: english.get(s.id, s.text) if self.in_english else s.text for s in segments}
+        order = [s.id for s in segments]
+        self.row = {sid: i for i, sid in enumerate(order)}
+        self.vectors = embed_texts([self.texts[sid] for sid in order], embedder) if self.in_english else source_vectors
+
+    def keywords(self, ids: Sequence[int], embedder: Any) -> list[str]:
+        topic = self.vectors[[self.row[i] for i in ids]]
+        return topic_keywords(
+            [self.texts[i] for i in ids], topic, list(self.texts.values()), self.vectors, embedder, self.language
+        )
 
 
 def _shorten(text: str, limit: int = MAX_LABEL_CHARS) -> str:

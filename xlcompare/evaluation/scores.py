@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from xlcompare.errors import EncodingError, InputError, MissingDependencyError
+from xlcompare.errors import EncodingError, InputError, MissingDependencyError, install_hint
 
 log = logging.getLogger(__name__)
 
-INSTALL_HINT = "pip install 'xlcompare[eval]'"
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,7 @@ def _metrics() -> tuple[Any, Any]:
         from sacrebleu.metrics import BLEU, CHRF
     except ImportError as exc:
         raise MissingDependencyError(
-            f"Scoring translations needs sacrebleu, which is not installed. Run: {INSTALL_HINT}"
+            f"Scoring translations needs sacrebleu, which is not installed. Run: {install_hint('eval')}"
         ) from exc
     return BLEU(), CHRF()
 

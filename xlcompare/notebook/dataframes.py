@@ -16,6 +16,7 @@ from xlcompare.translation.model import SEGMENT_FIELDS
 if TYPE_CHECKING:
     import pandas as pd
 
+    from xlcompare.alignment.result import AlignmentResult
     from xlcompare.article.model import Article
     from xlcompare.comparison.model import Comparison
     from xlcompare.translation.model import TranslatedArticle
@@ -43,6 +44,11 @@ def _frame(records: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
         # None -> NaN, so the column sorts and plots as numbers.
         frame["confidence"] = pd.to_numeric(frame["confidence"], errors="coerce").astype("float64")
     return frame
+
+
+def alignment_result_dataframe(result: AlignmentResult) -> pd.DataFrame:
+    """One row per alignment of an `AlignmentResult`: left, right, score, cosine."""
+    return _frame([a.to_dict() for a in result.alignments], ["left", "right", "score", "cosine"])
 
 
 def segments_dataframe(article: Article | TranslatedArticle) -> pd.DataFrame:

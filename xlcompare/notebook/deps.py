@@ -8,9 +8,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from xlcompare.errors import MissingDependencyError
-
-INSTALL_HINT = "pip install 'xlcompare[notebook]'"
+from xlcompare.errors import MissingDependencyError, install_hint
 
 
 def optional_import(module: str, feature: str) -> ModuleType:
@@ -21,7 +19,7 @@ def optional_import(module: str, feature: str) -> ModuleType:
         package = module.partition(".")[0]
         raise MissingDependencyError(
             f"{feature} needs {package}, which is not installed. Install the notebook extra: "
-            f"{INSTALL_HINT}"
+            f"{install_hint('notebook')}"
         ) from exc
 
 

@@ -2,8 +2,9 @@
 
 Inline CSS only: no script, no URL, no web font (a Content-Security-Policy forbids loading
 anything, as a second line of defence behind escaping). The page has: a header (titles,
-dates, languages, files, warnings), a summary, the side-by-side rows, the page furniture
-(collapsed), theme groups, numbers/dates/names mentioned by one side only, and the signature.
+dates, languages, files, warnings), a summary, the side-by-side rows (related passages sit in
+one row, their shared clauses highlighted), the page furniture (collapsed), theme groups,
+numbers/dates/names mentioned by one side only, and the signature.
 """
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def render(comparison: Comparison) -> str:
     left, right = (article_name(comparison.side(s)) for s in SIDES)
     sections = [
         render_header(comparison),
-        '<nav class="toc"><a href="#side-by-side">Side by side</a><a href="#related">Related passages</a><a href="#furniture">Page furniture</a>'
+        '<nav class="toc"><a href="#side-by-side">Side by side</a><a href="#furniture">Page furniture</a>'
         '<a href="#themes">Themes</a><a href="#differences">Numbers, dates, names</a>'
         '<a href="#signature">Signature</a></nav>',
         '<h2 id="summary">Summary</h2>',
@@ -48,7 +49,6 @@ def render(comparison: Comparison) -> str:
         "articles order their content differently, the right column jumps where they do.</p>",
         render_legend(),
         render_side_by_side(comparison),
-        render_related(comparison),
         render_furniture(comparison),
         render_themes(comparison),
         render_differences(comparison),
@@ -63,42 +63,6 @@ def render(comparison: Comparison) -> str:
         f"<title>xlcompare: {esc(left)} ↔ {esc(right)}</title>\n"
         f"<style>{CSS}</style>\n</head>\n"
         f'<body>\n<div class="xlc">\n' + "\n".join(sections) + "\n</div>\n</body>\n</html>\n"
-    )
-
-
-def render_related(comparison: Comparison) -> str:
-    """Clause-level overlaps between sentences that are unique as a whole."""
-    if not comparison.related:
-        return ('<h2 id="related">Related passages (clause level)</h2>'
-                '<p class="muted">None: no clause of a sentence said by one side only clearly '
-                "matches a clause of the other article.</p>")
-    rows = []
-    for r in comparison.related:
-        cells = []
-        for side_name, segment_id, span in (("left", r.left, r.left_span), ("right", r.right, r.right_span)):
-            side = comparison.side(side_name)
-            segment = comparison.segment(side_name, segment_id)
-            text = side.article.text
-            before = text[segment.start:span[0]]
-            shared = text[span[0]:span[1]]
-            after = text[span[1]:segment.end]
-            english = comparison.english(side_name, segment_id)
-            english_html = f'<div class="en">{esc(english)}</div>' if english else ""
-            cells.append(
-                f'<td class="cell"><span class="sid">{esc(side_name[0].upper())}{segment_id}</span> '
-                f'<span {text_attributes(side.article.language)}>{esc(before)}<mark>{esc(shared)}</mark>'
-                f"{esc(after)}</span>{english_html}</td>"
-            )
-        rows.append(
-            f'<tr class="related">{cells[0]}<td class="score">{r.score:.3f}<br>'
-            f'<span class="muted">cos {r.cosine:.3f}</span></td>{cells[1]}</tr>'
-        )
-    return (
-        '<h2 id="related">Related passages (clause level)</h2>'
-        '<p class="muted">These sentences differ as a whole (each is listed as said by one side '
-        "only), but a clause of one is the other's clearest match: the highlighted parts say "
-        "much the same thing.</p>"
-        f'<table class="sbs"><tbody>{"".join(rows)}</tbody></table>'
     )
 
 
@@ -143,7 +107,8 @@ def render_themes(comparison: Comparison) -> str:
         + (
             "the English of the topic's most central segment."
             if comparison.translated
-            else "the topic's most distinctive words in each language (the articles are not translated)."
+            else "the three words of each side that best tell the topic from the rest of its article "
+            "(stop-words left out; English words for a translated side)."
         )
         + "</p>",
     ]

@@ -28,6 +28,15 @@ keys they do not know; a change that breaks readers bumps the number after the s
         ]
       },
       "right": { ...same... },
+      "summary": {                               # the counts every report shows *
+        "links": int, "related_passages": int, "themes": int,
+        "mean_score": float | null,              # mean margin score of the links
+        "left": {"content": int, "furniture": int,  # content = matched + related + only
+                 "matched": int,                 # segments in a link
+                 "related": int,                 # unique as sentences, sharing a clause
+                 "only": int},                   # said by this article only
+        "right": { ...same... }
+      },
       "alignments": [                            # what both articles say
         {"left": [int], "right": [int],          # consecutive segment ids (1:1, 1:2, 2:1...)
          "score": float,                         # margin score: the pair's similarity
@@ -66,7 +75,7 @@ keys they do not know; a change that breaks readers bumps the number after the s
          "other": bool,                          # the catch-all group, last when present
          "left": [int], "right": [int]}
       ],
-      "warnings": [str],                         # e.g. publication dates far apart
+      "warnings": [str],                         # e.g. not translated, dates far apart or unknown
       "signature": {                             # how to reproduce this result *
         "xlcompare": str,                        # version
         "embedder": {...} | null,                # name, model, package version

@@ -11,10 +11,10 @@ import re
 from typing import TYPE_CHECKING
 
 from xlcompare.comparison.names import SOURCE_NAMES_NOTE
-from xlcompare.report.html_common import SIDES, article_name, language_name, summary_counts
+from xlcompare.report.html_common import SIDES, article_name, highlighted, language_name
 
 if TYPE_CHECKING:
-    from xlcompare.comparison.model import Comparison, MentionGroup
+    from xlcompare.comparison.model import Comparison, MentionGroup, Row
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|&~#])")
 
@@ -25,14 +25,30 @@ def md_text(text: object) -> str:
     return _SPECIAL.sub(r"\\\1", flat)
 
 
-def _segment(comparison: Comparison, side_name: str, segment_id: int, *, sep: str = "<br>") -> str:
+def _segment(
+    comparison: Comparison, side_name: str, segment_id: int, *, sep: str = "<br>",
+    highlight: list[tuple[int, int]] | None = None,
+) -> str:
+    """A segment's id, text and English; `highlight` (article offsets) puts shared clauses in bold."""
     seg = comparison.segment(side_name, segment_id)
-    parts = [f"**{side_name[0].upper()}{segment_id}** {md_text(seg.text)}"]
+    text = "".join(
+        f"**{md_text(piece)}**" if marked else _spaced(piece) for piece, marked in highlighted(seg, highlight or [])
+    )
+    parts = [f"**{side_name[0].upper()}{segment_id}** {text}"]
     t = comparison.side(side_name).translations.get(segment_id)
     if t is not None:
         flags = f" ⚠ {md_text(', '.join(t.flags))}" if t.flags else ""
         parts.append(f"*en:* {md_text(t.text)}{flags}")
     return sep.join(parts)
+
+
+def _spaced(piece: str) -> str:
+    """md_text of a piece between highlights, keeping one space where the piece had any at its
+    ends (md_text trims: "a, " + "**b**" would become "a,**b**")."""
+    inner = md_text(piece)
+    lead = " " if piece[:1].isspace() and inner else ""
+    trail = " " if piece[-1:].isspace() and inner else ""
+    return lead + inner + trail if inner else (" " if piece.strip() == "" and piece else "")
 
 
 def _side_label(comparison: Comparison, side_name: str) -> str:
@@ -50,6 +66,20 @@ def _mentions(comparison: Comparison, side_name: str, groups: list[MentionGroup]
     return lines + [""]
 
 
+def _row_cell(comparison: Comparison, row: Row, side_name: str) -> str:
+    ids = row.left_ids if side_name == "left" else row.right_ids
+    spans = row.shared_spans(side_name)
+    return "<br>".join(_segment(comparison, side_name, i, highlight=spans) for i in ids)
+
+
+def _row_score(row: Row) -> str:
+    if row.alignment is None:
+        best = max(row.related, key=lambda r: r.score)
+        return f"related<br>{best.score:.3f}<br>cos {best.cosine:.3f}"
+    a = row.alignment
+    return f"{a.score:.3f}" + ("" if a.cosine is None else f"<br>cos {a.cosine:.3f}")
+
+
 def render(comparison: Comparison) -> str:
     left, right = comparison.left, comparison.right
     lines = [
@@ -59,7 +89,7 @@ def render(comparison: Comparison) -> str:
         "| | Left | Right |",
         "|---|---|---|",
     ]
-    counts = summary_counts(comparison)
+    counts = comparison.summary()
 
     def meta(label: str, get) -> None:  # type: ignore[no-untyped-def]
         lines.append(f"| {label} | {md_text(get(left, 'left'))} | {md_text(get(right, 'right'))} |")
@@ -68,16 +98,15 @@ def render(comparison: Comparison) -> str:
     meta("Language", lambda s, n: language_name(s.article.language))
     meta("Published", lambda s, n: s.article.date or "unknown")
     meta("File", lambda s, n: s.article.path or "—")
-    meta("Segments", lambda s, n: f"{counts[n]['content']} content · {counts[n]['boilerplate']} page furniture")
+    meta("Segments", lambda s, n: f"{counts[n]['content']} content · {counts[n]['furniture']} page furniture")
     meta("Translated", lambda s, n: (s.signature.get("model") or "yes") if s.translations else "no")
     lines.append("")
-    for side_name in SIDES:
-        for warning in comparison.side(side_name).article.warnings:
-            lines.append(f"> **{side_name} file:** {md_text(warning)}")
-    for warning in comparison.warnings:
-        lines.append(f"> **Warning:** {md_text(warning)}")
-    if comparison.warnings or left.article.warnings or right.article.warnings:
-        lines.append("")
+    notes = [f"> **{side_name} file:** {md_text(warning)}" for side_name in SIDES
+             for warning in comparison.side(side_name).article.warnings]
+    notes += [f"> **Warning:** {md_text(warning)}" for warning in comparison.warnings]
+    if notes:
+        # A ">" line between them keeps each note its own paragraph.
+        lines += ["\n>\n".join(notes), ""]
 
     def pct(side_name: str) -> str:
         c = counts[side_name]
@@ -89,8 +118,11 @@ def render(comparison: Comparison) -> str:
         "",
         f"- **{counts['links']}** matched passages; left segments matched: {pct('left')}, "
         f"right: {pct('right')}.",
-        f"- Said by one article only: **{counts['left']['unique']}** left, "
-        f"**{counts['right']['unique']}** right.",
+        f"- **{counts['related_passages']}** related passages: sentences that differ as a whole but "
+        f"share a clause ({counts['left']['related']} left, {counts['right']['related']} right "
+        "segments; in the table below, shared clauses in bold).",
+        f"- Said by one article only: **{counts['left']['only']}** left, "
+        f"**{counts['right']['only']}** right.",
         f"- **{counts['themes']}** theme groups.",
     ]
     if counts["mean_score"] is not None:
@@ -101,49 +133,34 @@ def render(comparison: Comparison) -> str:
         "",
         "## Matched passages",
         "",
-        "Score: margin, how much closer the pair is than each side's other nearest neighbours "
-        "(higher is clearer); cos: plain cosine similarity.",
+        "Matched rows say the same thing; score: margin, how much closer the pair is than each "
+        "side's other nearest neighbours (higher is clearer); cos: plain cosine similarity. "
+        "Related rows pair sentences that differ as a whole but share the clauses in bold "
+        "(score: the clause pair's margin).",
         "",
     ]
-    if comparison.alignments:
+    rows = [row for row in comparison.rows() if row.kind in ("match", "related")]
+    if rows:
         lines += [
             f"| # | {_side_label(comparison, 'left')} | Score | {_side_label(comparison, 'right')} |",
             "|---:|---|:---:|---|",
         ]
-        for number, a in enumerate(comparison.alignments, start=1):
-            lcell = "<br>".join(_segment(comparison, "left", i) for i in a.left)
-            rcell = "<br>".join(_segment(comparison, "right", i) for i in a.right)
-            cos = "" if a.cosine is None else f"<br>cos {a.cosine:.3f}"
-            lines.append(f"| {number} | {lcell} | {a.score:.3f}{cos} | {rcell} |")
+        for number, row in enumerate(rows, start=1):
+            lines.append(f"| {number} | {_row_cell(comparison, row, 'left')} | {_row_score(row)} | "
+                         f"{_row_cell(comparison, row, 'right')} |")
     else:
-        lines.append("*No passage was matched.*")
+        lines.append("*No passage was matched or related.*")
     lines.append("")
 
     # Markdown line break inside a list item: two trailing spaces, then an indented line.
     list_break = "  \n  "
-    if comparison.related:
-        lines += [
-            "## Related passages (clause level)",
-            "",
-            "Sentences that differ as a whole but share a clause; the shared clauses are quoted.",
-            "",
-            f"| {_side_label(comparison, 'left')} | Score | {_side_label(comparison, 'right')} |",
-            "|---|:---:|---|",
-        ]
-        for r in comparison.related:
-            lspan = comparison.left.article.text[r.left_span[0]:r.left_span[1]]
-            rspan = comparison.right.article.text[r.right_span[0]:r.right_span[1]]
-            lines.append(
-                f"| {_segment(comparison, 'left', r.left)}<br>shared: «{md_text(lspan)}» | "
-                f"{r.score:.3f}<br>cos {r.cosine:.3f} | "
-                f"{_segment(comparison, 'right', r.right)}<br>shared: «{md_text(rspan)}» |"
-            )
-        lines.append("")
     for side_name, ids in (("left", comparison.unique_left), ("right", comparison.unique_right)):
+        related = {getattr(r, side_name) for r in comparison.related}
+        only = [i for i in ids if i not in related]
         lines += [f"## Said by the {_side_label(comparison, side_name)} article only", ""]
-        if not ids:
+        if not only:
             lines.append("*nothing*")
-        for i in ids:
+        for i in only:
             lines.append(f"- {_segment(comparison, side_name, i, sep=list_break)}")
         lines.append("")
 

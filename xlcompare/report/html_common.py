@@ -14,7 +14,7 @@ Rules every function here keeps:
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from xlcompare.lang.languages import RTL_LANGUAGES
@@ -63,7 +63,7 @@ def anchor(side: str, segment_id: int) -> str:
 
 CSS = """
 .xlc{--ink:#1f2328;--muted:#57606a;--line:#d0d7de;--soft:#f6f8fa;--left:#3b5bdb;--right:#0b7285;
---uniq:#fff4e0;--uniq-line:#e8590c;--warn:#fff8c5;--warn-line:#d4a72c;--good:#2b8a3e;
+--uniq:#fff4e0;--uniq-line:#e8590c;--rel:#eef3ff;--rel-line:#4c6ef5;--mark:#ffe27a;--warn:#fff8c5;--warn-line:#d4a72c;--good:#2b8a3e;
 color:var(--ink);background:#fff;font:15px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,
 "Noto Sans","Noto Sans Devanagari","Noto Naskh Arabic","Vazirmatn",Tahoma,"DejaVu Sans",sans-serif;
 max-width:1400px;margin:0 auto;padding:0 20px 40px}
@@ -96,6 +96,7 @@ align-items:center;font-size:.88rem;margin:8px 0 0}
 .xlc .cbar{display:flex;height:12px;border-radius:6px;overflow:hidden;background:var(--soft);
 border:1px solid var(--line)}
 .xlc .cbar .m{background:var(--good)}
+.xlc .cbar .r{background:var(--rel-line);opacity:.8}
 .xlc .cbar .u{background:var(--uniq-line);opacity:.75}
 .xlc .legend{display:flex;flex-wrap:wrap;gap:16px;font-size:.85rem;color:var(--muted);margin:6px 0 10px}
 .xlc .legend .sw{display:inline-block;width:14px;height:14px;border-radius:3px;vertical-align:-2px;
@@ -108,6 +109,9 @@ padding:8px 10px;border-bottom:1px solid var(--line);z-index:1}
 .xlc table.sbs td{vertical-align:top;padding:10px 12px;border-bottom:1px solid var(--line)}
 .xlc tr.row.unique-left td.left,.xlc tr.row.unique-right td.right{background:var(--uniq);
 box-shadow:inset 4px 0 0 var(--uniq-line)}
+.xlc tr.row.related td.left,.xlc tr.row.related td.right{background:var(--rel);
+box-shadow:inset 4px 0 0 var(--rel-line)}
+.xlc mark{background:var(--mark);color:inherit;padding:0 1px;border-radius:2px}
 .xlc tr.row td.empty{background:repeating-linear-gradient(135deg,#fafbfc 0 8px,#f0f2f4 8px 16px);
 color:var(--muted);font-size:.85rem;text-align:center;vertical-align:middle}
 .xlc .seg+.seg{margin-top:8px;padding-top:8px;border-top:1px dashed var(--line)}
@@ -126,9 +130,11 @@ background:#eef1f4;color:var(--muted);border:1px solid var(--line)}
 .xlc .flag.warn{background:var(--warn);border-color:var(--warn-line);color:#6b4e00}
 .xlc .badge{display:inline-block;font-size:.72rem;font-weight:600;border-radius:10px;padding:0 8px;
 background:var(--uniq-line);color:#fff;margin-bottom:4px}
+.xlc .badge.related{background:var(--rel-line)}
 .xlc .score b{font-size:1.05rem}
 .xlc .score small{display:block;color:var(--muted);font-size:.75rem}
 .xlc .kind{font-size:.75rem;color:var(--muted)}
+.xlc td.score .kind{display:block}
 .xlc details{border:1px solid var(--line);border-radius:8px;padding:8px 14px;margin:8px 0;background:var(--soft)}
 .xlc details summary{cursor:pointer;font-weight:600}
 .xlc details ol{margin:8px 0 0;padding-inline-start:0;list-style:none}
@@ -169,14 +175,38 @@ def render_flags(side: TranslatedArticle, segment_id: int) -> str:
     return f'<div class="flags" dir="ltr">{"".join(parts)}</div>' if parts else ""
 
 
+def highlighted(segment: Segment, spans: Sequence[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """The segment's text cut into (piece, inside a span) parts; spans are article offsets."""
+    merged: list[list[int]] = []
+    for start, end in sorted((max(s, segment.start), min(e, segment.end)) for s, e in spans):
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    parts: list[tuple[str, bool]] = []
+    position = segment.start
+    for start, end in merged:
+        if start > position:
+            parts.append((segment.text[position - segment.start:start - segment.start], False))
+        parts.append((segment.text[start - segment.start:end - segment.start], True))
+        position = end
+    if position < segment.end:
+        parts.append((segment.text[position - segment.start:], False))
+    return parts
+
+
 def render_segment(
-    side: TranslatedArticle, segment: Segment, side_name: str, *, with_anchor: bool = True, link: bool = False
+    side: TranslatedArticle, segment: Segment, side_name: str, *, with_anchor: bool = True,
+    link: bool = False, highlight: Sequence[tuple[int, int]] = (),
 ) -> str:
     """One segment: its id, source text, English (when translated) and translation flags.
 
     `with_anchor` gives it the id the rest of the page links to; `link` makes its id badge a
-    link to that anchor instead (for copies of a segment elsewhere on the page). The caller's
-    element carries the side's `dir` and `lang`; the English is marked LTR here.
+    link to that anchor instead (for copies of a segment elsewhere on the page). `highlight`
+    marks spans of the source (article offsets: the clauses a related passage shares). The
+    caller's element carries the side's `dir` and `lang`; the English is marked LTR here.
     """
     id_attr = f' id="{anchor(side_name, segment.id)}"' if with_anchor else ""
     title = f"characters {segment.start}–{segment.end}"
@@ -186,7 +216,9 @@ def render_segment(
     parts = [
         f'<div class="seg"{id_attr}>',
         badge,
-        f'<span class="src">{esc(segment.text)}</span>',
+        '<span class="src">'
+        + "".join(f"<mark>{esc(piece)}</mark>" if marked else esc(piece) for piece, marked in highlighted(segment, highlight))
+        + "</span>",
     ]
     t = side.translations.get(segment.id)
     if t is not None:
@@ -197,19 +229,32 @@ def render_segment(
     return "".join(parts)
 
 
-def _cell(comparison: Comparison, side_name: str, ids: Iterable[int], unique: bool) -> str:
+def _cell(comparison: Comparison, side_name: str, row: Row) -> str:
     side = comparison.side(side_name)
-    ids = list(ids)
+    ids = list(row.left_ids if side_name == "left" else row.right_ids)
     if not ids:
         other = "left" if side_name == "right" else "right"
         return f'<td class="{side_name} empty">no counterpart in the {side_name} article;<br>only the {other} says this</td>'
-    badge = f'<span class="badge" dir="ltr">only in {side_name}</span>' if unique else ""
-    segments = "".join(render_segment(side, comparison.segment(side_name, i), side_name) for i in ids)
+    badge = ""
+    if row.kind == f"unique-{side_name}":
+        badge = f'<span class="badge" dir="ltr">only in {side_name}</span>'
+    elif row.kind == "related":
+        badge = '<span class="badge related" dir="ltr">related: shares the highlighted clause</span>'
+    spans = row.shared_spans(side_name)
+    segments = "".join(
+        render_segment(side, comparison.segment(side_name, i), side_name, highlight=spans) for i in ids
+    )
     return f'<td class="{side_name}"{text_attributes(side.article.language)}>{badge}{segments}</td>'
 
 
 def render_score(row: Row) -> str:
     a = row.alignment
+    if a is None and row.related:
+        best = max(row.related, key=lambda r: r.score)
+        return (
+            f'<td class="score"><span class="kind">related</span><b title="clause margin score">{best.score:.3f}</b>'
+            f"<small>clause margin</small><small>cosine {best.cosine:.3f}</small></td>"
+        )
     if a is None:
         return '<td class="score"><span class="kind">unique</span></td>'
     # No bar: a small multilingual model's cosines all sit in a narrow band (0.8-0.9), so
@@ -233,12 +278,11 @@ def render_side_by_side(comparison: Comparison) -> str:
     )
     body = []
     for number, row in enumerate(comparison.rows(), start=1):
-        kind = row.kind
         body.append(
-            f'<tr class="row {kind}" id="row-{number}">'
-            + _cell(comparison, "left", row.left_ids, kind == "unique-left")
+            f'<tr class="row {row.kind}" id="row-{number}">'
+            + _cell(comparison, "left", row)
             + render_score(row)
-            + _cell(comparison, "right", row.right_ids, kind == "unique-right")
+            + _cell(comparison, "right", row)
             + "</tr>"
         )
     if not body:
@@ -250,6 +294,8 @@ def render_legend() -> str:
     return (
         '<div class="legend">'
         '<span><span class="sw" style="background:#fff"></span>matched: both articles say this</span>'
+        '<span><span class="sw" style="background:#eef3ff;border-color:#4c6ef5"></span>related: the sentences '
+        "differ, the <mark>highlighted</mark> clauses say the same</span>"
         '<span><span class="sw" style="background:#fff4e0;border-color:#e8590c"></span>said by one article only</span>'
         '<span><span class="sw" style="background:repeating-linear-gradient(135deg,#fafbfc 0 4px,#f0f2f4 4px 8px)"></span>'
         "no counterpart</span>"
@@ -296,33 +342,21 @@ def render_header(comparison: Comparison, *, heading_level: int = 1) -> str:
         f"<{h}>Comparison of two articles: {esc(names)}</{h}>"
         f'<p class="sub">Generated by xlcompare {esc(comparison.signature.get("xlcompare", ""))}. '
         "The sentences of the two articles are aligned across languages: each row pairs what "
-        "both say; highlighted rows hold what only one of them says.</p>"
+        "both say; rows marked related pair sentences that share a clause; highlighted rows "
+        "hold what only one of them says.</p>"
         f'<div class="cards">{"".join(cards)}</div>{warnings}'
     )
 
 
-def summary_counts(comparison: Comparison) -> dict[str, Any]:
-    counts: dict[str, Any] = {"links": len(comparison.alignments)}
-    for side_name in SIDES:
-        side = comparison.side(side_name)
-        content = sum(not s.boilerplate for s in side.segments)
-        unique = len(comparison.unique_left if side_name == "left" else comparison.unique_right)
-        counts[side_name] = {"content": content, "matched": content - unique, "unique": unique,
-                             "boilerplate": len(side.segments) - content}
-    scores = [a.score for a in comparison.alignments]
-    counts["mean_score"] = sum(scores) / len(scores) if scores else None
-    counts["themes"] = sum(not t.other for t in comparison.themes)
-    return counts
-
-
 def render_summary(comparison: Comparison) -> str:
-    c = summary_counts(comparison)
+    c = comparison.summary()
     stats = [
         (c["links"], "matched passages (links)"),
+        (c["related_passages"], "related passages (a shared clause)"),
         (f'{c["left"]["matched"]}/{c["left"]["content"]}', "left segments matched"),
         (f'{c["right"]["matched"]}/{c["right"]["content"]}', "right segments matched"),
-        (c["left"]["unique"], "said by the left only"),
-        (c["right"]["unique"], "said by the right only"),
+        (c["left"]["only"], "said by the left only"),
+        (c["right"]["only"], "said by the right only"),
         (c["themes"], "theme groups"),
     ]
     if c["mean_score"] is not None:
@@ -332,12 +366,14 @@ def render_summary(comparison: Comparison) -> str:
     for side_name in SIDES:
         s = c[side_name]
         total = s["content"] or 1
-        matched = 100 * s["matched"] / total
+        matched, related = 100 * s["matched"] / total, 100 * s["related"] / total
+        only = 100 * s["only"] / total
         bars.append(
             f"<span>{esc(side_label(comparison, side_name))}</span>"
-            f'<div class="cbar" title="matched / unique"><span class="m" style="width:{matched:.1f}%"></span>'
-            f'<span class="u" style="width:{100 - matched if s["content"] else 0:.1f}%"></span></div>'
-            f'<span class="muted">{matched:.0f}% matched</span>'
+            f'<div class="cbar" title="matched / related / said by this side only">'
+            f'<span class="m" style="width:{matched:.1f}%"></span><span class="r" style="width:{related:.1f}%"></span>'
+            f'<span class="u" style="width:{only:.1f}%"></span></div>'
+            f'<span class="muted">{matched:.0f}% matched, {related:.0f}% related</span>'
         )
     return f'<div class="stats">{boxes}</div><div class="coverage">{"".join(bars)}</div>'
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from xlcompare import settings
-from xlcompare.errors import MissingDependencyError, ModelLoadError
+from xlcompare.errors import MissingDependencyError, ModelLoadError, install_hint
 from xlcompare.translation.hub import LocalModel
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,6 @@ METADATA_NAME = "xlcompare-conversion.json"
 # Quantisations the converter can store; the Translator may compute in another type.
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
 _TEMP_MARK = ".tmp-"
-INSTALL_HINT = "pip install 'xlcompare[fast]'"
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ def import_ctranslate2() -> Any:
         import ctranslate2
     except ImportError as exc:
         raise MissingDependencyError(
-            f"The ctranslate2 engine needs the optional package ctranslate2: {INSTALL_HINT} "
+            f"The ctranslate2 engine needs the optional package ctranslate2: {install_hint('fast')} "
             f"(or use --engine transformers)."
         ) from exc
     return ctranslate2

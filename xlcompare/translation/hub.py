@@ -12,6 +12,7 @@ one can fail, in one place.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import logging
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from xlcompare import settings
-from xlcompare.errors import MissingDependencyError, ModelLoadError, ModelNotFoundError
+from xlcompare.errors import DownloadError, MissingDependencyError, ModelLoadError, ModelNotFoundError
 from xlcompare.translation.presets import PRESETS, ModelSpec, detect_family
 
 log = logging.getLogger(__name__)
@@ -144,7 +145,12 @@ def download(
         )
     else:
         ids = [model]
-    return [_fetch(model_id, revision, name=model) for model_id in ids]
+    if is_offline():
+        raise DownloadError(
+            f"Cannot download {', '.join(repr(i) for i in ids)}: offline mode is on "
+            "(HF_HUB_OFFLINE is set in the environment). Unset HF_HUB_OFFLINE to allow downloads."
+        )
+    return [_fetch(model_id, revision, name=model, downloading=True) for model_id in ids]
 
 
 def locate(spec: ModelSpec, *, offline: bool | None = None) -> LocalModel:
@@ -221,12 +227,14 @@ def _hub_timeout() -> float:
         return DEFAULT_HUB_TIMEOUT_S
 
 
-def _fetch(model_id: str, revision: str | None, *, name: str) -> LocalModel:
+def _fetch(model_id: str, revision: str | None, *, name: str, downloading: bool = False) -> LocalModel:
     """Download what the checkpoint needs, preferring safetensors over pickled .bin weights.
 
     Any failure to reach the Hub turns into ModelNotFoundError at once (huggingface_hub does
     not retry metadata calls, and connection attempts are bounded by HF_HUB_ETAG_TIMEOUT); a
-    previously cached snapshot is used instead when there is one.
+    previously cached snapshot is used instead when there is one. `downloading` (the
+    `models download` command) raises DownloadError saying what failed instead, since the usual
+    fix, "run xlcompare models download", is the command that just failed.
     """
     from huggingface_hub import HfApi, snapshot_download
     from huggingface_hub.errors import (
@@ -267,6 +275,8 @@ def _fetch(model_id: str, revision: str | None, *, name: str) -> LocalModel:
             f"Model {model_id!r} has no revision {revision!r} on the Hugging Face Hub."
         ) from exc
     except Exception as exc:  # noqa: BLE001 - network errors come from httpx, OSError, hub errors
+        if downloading:
+            raise DownloadError(download_failure_message(model_id, exc, cache, endpoint)) from exc
         snapshot = cached_snapshot(model_id, revision)
         if snapshot is not None:
             log.warning("Could not reach the Hub (%s); using the cached %s.", _short(exc), model_id)
@@ -276,6 +286,46 @@ def _fetch(model_id: str, revision: str | None, *, name: str) -> LocalModel:
         ) from exc
     snapshot = Path(path)
     return LocalModel(model_id, snapshot, snapshot.name)
+
+
+def download_failure_message(model_id: str, exc: BaseException, cache: Path, endpoint: str | None) -> str:
+    """One line: what failed while downloading (disk, permissions, network, the Hub) and its fix."""
+    for cause in _causes(exc):
+        if isinstance(cause, OSError) and cause.errno in (errno.ENOSPC, errno.EDQUOT):
+            return (
+                f"Could not download {model_id!r}: the disk holding the cache ({cache}) is full "
+                f"({_short(cause)}). Free some space, or set HF_HUB_CACHE to a folder on a disk with room."
+            )
+        if isinstance(cause, OSError) and cause.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            where = cause.filename or cache
+            return (
+                f"Could not download {model_id!r}: no permission to write {where} ({_short(cause)}). "
+                f"Make the cache folder writable, or set HF_HUB_CACHE to a folder you can write to."
+            )
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    hub = endpoint or "https://huggingface.co"
+    if status is not None:
+        return (
+            f"Could not download {model_id!r}: the Hugging Face Hub ({hub}) answered HTTP {status} "
+            f"({_short(exc)}). The Hub may be down or limiting requests; try again later, or copy "
+            f"the model folder from another machine and pass --model /path/to/model."
+        )
+    return (
+        f"Could not download {model_id!r}: the network request to the Hugging Face Hub ({hub}) "
+        f"failed ({_short(exc)}). Check the internet connection, a proxy (HTTPS_PROXY) or "
+        f"HF_ENDPOINT; on a machine without internet, copy the model folder from another machine "
+        f"and pass --model /path/to/model."
+    )
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and the ones it was raised from (huggingface_hub and httpx wrap OSErrors)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
 
 
 def _short(exc: BaseException) -> str:
@@ -322,7 +372,7 @@ def _load_from_directory(path: Path, spec: ModelSpec, *, device: str, dtype: Any
     except ImportError as exc:
         raise MissingDependencyError(
             f"Loading {spec.model_id!r} needs a package that is not installed ({_short(exc)}). "
-            f"Reinstall xlcompare with its dependencies: pip install xlcompare."
+            f"Reinstall xlcompare with its dependencies (pip install -e . in its clone)."
         ) from exc
     except (OSError, ValueError, KeyError, RuntimeError, TypeError, json.JSONDecodeError) as exc:
         raise ModelLoadError(

