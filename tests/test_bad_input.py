@@ -286,8 +286,7 @@ def _snapshot(root: Path) -> dict[str, tuple[str, str]]:
             if stat.S_ISREG(mode):
                 entries[str(path.relative_to(root))] = ("file", hashlib.sha256(path.read_bytes()).hexdigest())
             else:
-                entries[str(path.relative_to(root))] = (stat.filetype(mode) if hasattr(stat, "filetype")
-                                                         else oct(stat.S_IFMT(mode)), "")
+                entries[str(path.relative_to(root))] = (oct(stat.S_IFMT(mode)), "")
     return entries
 
 
