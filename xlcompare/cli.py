@@ -276,7 +276,7 @@ def translate(
     _setup_logging(verbose)
     _go_offline(offline)
     with _errors(on_interrupt="nothing was written" if no_cache else _cache_kept()):
-        given = [f.value for f in formats] if formats else []
+        given = list(dict.fromkeys(f.value for f in formats)) if formats else []
         folder = out_dir or legacy_out
         if output is not None and folder is not None:
             raise XlcompareError("Give either -o FILE (one file) or --out-dir DIR (a folder), not both.")
@@ -292,7 +292,7 @@ def translate(
                 targets.check_location(Path(output))
         else:
             folder = folder or Path("xlcompare-out")
-            chosen = list(dict.fromkeys(given)) or ["json", "md"]
+            chosen = given or ["json", "md"]
             targets.check_location(folder, folder=True)
 
         # Read everything first: a bad input fails before minutes of translation.

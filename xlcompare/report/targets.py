@@ -96,7 +96,12 @@ def check_location(path: Path, *, folder: bool = False) -> None:
     else:
         if path.is_dir():
             raise OutputError(f"{path}: is a directory; give a file name (or --out-dir for a folder)")
-        probe = path.parent
+        if path.exists() and not path.is_file():  # a FIFO or a device: opened and written in place
+            if not os.access(path, os.W_OK):
+                raise OutputError(f"{path}: cannot write here ({os.strerror(errno.EACCES)})")
+            return
+        # A regular file is replaced by a rename in its folder (a symlink's target's folder).
+        probe = Path(os.path.realpath(path)).parent
     # The nearest existing folder on the way must be a folder we may write into.
     probe = Path(os.path.abspath(probe))
     while not probe.exists() and probe != probe.parent:
