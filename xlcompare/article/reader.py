@@ -87,13 +87,13 @@ def load_article(
         detection_text = "\n".join(pieces)
     guess = guess_language(detection_text)
     detected = guess.language
-    # Warnings travel with the article (the CLI prints each once, reports show them); they
-    # are logged at INFO only, or a command line would show each twice.
+    # Warnings travel with the article (reports show them) and are logged; the CLI prints a
+    # message once, however it reaches it.
     warnings: list[str] = []
     for note in (forced_encoding_note(data, encoding) if encoding else None, control_characters_note(text)):
         if note:
             warnings.append(f"{name}: {note}")
-            log.info(warnings[-1])
+            log.warning(warnings[-1])
 
     if language is None or language.strip().lower() == "auto":
         chosen = detected or (html.lang if html is not None else None)
@@ -116,7 +116,7 @@ def load_article(
                 f"{_language_name(detected)} ({guess.script} script); using {chosen}"
             )
             warnings.append(message)
-            log.info(message)
+            log.warning(message)
 
     blocks = mark_blocks(
         text,
