@@ -743,7 +743,12 @@ def test_two_processes_share_one_cache(tmp_path, tiny_marian_dir):
     assert _cached_rows() == total
 
 
-@pytest.mark.parametrize("damage", ["truncated", "random-bytes", "header-only", "a-folder"])
+@pytest.mark.parametrize("damage", [
+    "truncated",
+    pytest.param("random-bytes", marks=pytest.mark.slow),
+    pytest.param("header-only", marks=pytest.mark.slow),
+    pytest.param("a-folder", marks=pytest.mark.slow),
+])
 def test_a_damaged_cache_is_set_aside_and_rebuilt_with_one_warning(damage, tmp_path, tiny_marian_dir,
                                                                    monkeypatch):
     from xlcompare import settings
