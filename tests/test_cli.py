@@ -32,7 +32,7 @@ def _run(runner: CliRunner, args: list[str], **kw):
 
 def test_translate_writes_json_and_markdown_for_both_seeds(runner, tiny_marian_dir, tmp_path):
     out = tmp_path / "out"
-    result = _run(runner, ["translate", HI, FA, "--model", tiny_marian_dir, "--out", out,
+    result = _run(runner, ["translate", HI, FA, "--model", tiny_marian_dir, "--out-dir", out,
                            "--beams", "1", "--engine", "transformers"])
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
@@ -70,7 +70,7 @@ def test_translate_json_to_stdout_keeps_stdout_clean(runner, tiny_nllb_dir):
 
 
 def test_translate_rerun_hits_the_cache(runner, tiny_marian_dir, tmp_path):
-    args = ["translate", HI, "--model", tiny_marian_dir, "--out", tmp_path, "--beams", "1",
+    args = ["translate", HI, "--model", tiny_marian_dir, "--out-dir", tmp_path, "--beams", "1",
             "--format", "json", "--engine", "transformers"]
     assert _run(runner, args).exit_code == 0
     first = json.loads((tmp_path / f"{HI.stem}.hi-en.json").read_text(encoding="utf-8"))
@@ -83,7 +83,7 @@ def test_translate_rerun_hits_the_cache(runner, tiny_marian_dir, tmp_path):
 
 def test_offline_missing_model_fails_with_one_clear_line_and_writes_nothing(runner, tmp_path):
     out = tmp_path / "out"
-    result = runner.invoke(app, ["translate", str(HI), "--offline", "--out", str(out)])
+    result = runner.invoke(app, ["translate", str(HI), "--offline", "--out-dir", str(out)])
     assert result.exit_code == 2
     message = result.stderr.strip()
     assert "facebook/nllb-200-distilled-600M" in message
@@ -106,7 +106,7 @@ def test_bad_input_is_one_line_naming_the_file_and_nothing_written(
     bad = tmp_path / f"bad{suffix}"
     bad.write_bytes(content)
     out = tmp_path / "out"
-    result = runner.invoke(app, ["translate", str(bad), "--out", str(out), "--offline"])
+    result = runner.invoke(app, ["translate", str(bad), "--out-dir", str(out), "--offline"])
     assert result.exit_code == 2
     message = result.stderr.strip()
     assert str(bad) in message or bad.name in message
@@ -126,7 +126,7 @@ def test_a_failure_in_the_second_article_leaves_no_output_at_all(runner, tiny_ma
     bad.write_bytes(b"\x00\x00\x00\x00")
     out = tmp_path / "out"
     result = runner.invoke(app, ["translate", str(HI), str(bad), "--model", str(tiny_marian_dir),
-                                 "--out", str(out)])
+                                 "--out-dir", str(out)])
     assert result.exit_code == 2
     assert not out.exists()
 
@@ -136,7 +136,7 @@ def test_encoding_option_reads_legacy_persian(runner, tiny_marian_dir, tmp_path)
     legacy.write_bytes(as_cp1256(FA.read_text(encoding="utf-8")))
     out = tmp_path / "out"
     result = runner.invoke(app, ["translate", str(legacy), "--encoding", "cp1256", "--model",
-                                 str(tiny_marian_dir), "--out", str(out), "--format", "json",
+                                 str(tiny_marian_dir), "--out-dir", str(out), "--format", "json",
                                  "--beams", "1", "--engine", "transformers"])
     assert result.exit_code == 0, result.stderr
     doc = json.loads(next(out.iterdir()).read_text(encoding="utf-8"))
@@ -145,7 +145,7 @@ def test_encoding_option_reads_legacy_persian(runner, tiny_marian_dir, tmp_path)
 
 def test_language_override_mismatch_warns(runner, tiny_marian_dir, tmp_path):
     result = runner.invoke(app, ["translate", str(HI), "--from", "fa", "--model",
-                                 str(tiny_marian_dir), "--out", str(tmp_path), "--beams", "1",
+                                 str(tiny_marian_dir), "--out-dir", str(tmp_path), "--beams", "1",
                                  "--engine", "transformers"])
     assert result.exit_code == 0, result.stderr
     assert "warning" in result.stderr.lower()
@@ -233,7 +233,7 @@ def test_translate_with_the_ctranslate2_engine_offline(runner, tiny_nllb_dir, tm
     pytest.importorskip("ctranslate2", reason="needs the [fast] extra")
     out = tmp_path / "out"
     result = runner.invoke(app, ["translate", str(FA), "--model", str(tiny_nllb_dir), "--engine",
-                                 engine, "--offline", "--beams", "1", "--out", str(out),
+                                 engine, "--offline", "--beams", "1", "--out-dir", str(out),
                                  "--format", "json"])
     assert result.exit_code == 0, result.stderr
     doc = json.loads(next(out.iterdir()).read_text(encoding="utf-8"))

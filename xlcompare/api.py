@@ -109,12 +109,13 @@ def translate(
     )
     t3 = time.perf_counter()
     if confidence is not False and translations:
+        from xlcompare.alignment.embed import bounded
         from xlcompare.alignment.embedders.base import load_embedder
         from xlcompare.evaluation.confidence import attach_confidence
 
         if confidence is True:
             confidence = DEFAULT_EMBEDDER
-        scorer = load_embedder(confidence) if isinstance(confidence, str) else confidence
+        scorer = bounded(load_embedder(confidence) if isinstance(confidence, str) else confidence)
         translations = attach_confidence(translations, segments, scorer)
     t4 = time.perf_counter()
     fields = dict(eng.signature())
@@ -141,12 +142,15 @@ def compare(
     right: Article | TranslatedArticle,
     *,
     embedder: str | Any = DEFAULT_EMBEDDER,
+    embed_window: int | None = None,
     **alignment_options: Any,
 ) -> Comparison:
     """Align two articles in different languages and compare them.
 
     Pass `Article`s to compare the source texts only (multilingual embeddings, no translation
     model), or `TranslatedArticle`s from `translate` to also use and show the English.
+    `embed_window`: longest text (characters) given whole to the embedder; longer ones are
+    embedded from a few windows (default: `alignment.embed.WINDOW_CHARS`; 0: no limit).
     """
     from xlcompare.alignment.embedders.base import load_embedder
     from xlcompare.article.model import Article as _Article
@@ -154,6 +158,7 @@ def compare(
 
     sides = [untranslated(x) if isinstance(x, _Article) else x for x in (left, right)]
     emb = load_embedder(embedder) if isinstance(embedder, str) else embedder
+    window = {} if embed_window is None else {"embed_window": embed_window}
     return compare_articles(
-        sides[0], sides[1], embedder=emb, alignment_options=alignment_options or None
+        sides[0], sides[1], embedder=emb, alignment_options=alignment_options or None, **window
     )

@@ -5,9 +5,12 @@ Library errors are turned into one actionable line and a non-zero exit here, and
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
+import sys
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -15,10 +18,17 @@ from typing import Annotated, Any, Optional
 import typer
 import typer.core
 from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
 
 from xlcompare.errors import ModelNotFoundError, XlcompareError
 from xlcompare.settings import DEFAULT_MODEL
 from xlcompare.version import __version__
+
+try:  # typer >= 0.16 vendors click
+    from typer._click.exceptions import ClickException
+except ImportError:  # pragma: no cover - older typer on click
+    from click.exceptions import ClickException
 
 NLLB_LICENCE = (
     "The default model, facebook/nllb-200-distilled-600M (preset nllb-600m), is licensed "
@@ -60,8 +70,29 @@ class _Typer(typer.Typer):
         return super().command(*args, cls=cls or _Command, **kwargs)
 
 
+class _OneLineErrors(_Group):
+    """A usage error (`--beams 0`, an unknown --format) as one line, like every other error,
+    instead of a boxed panel under the usage text."""
+
+    def main(self, *args: object, standalone_mode: bool = True, **kwargs: object) -> object:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except ClickException as exc:
+            message = " ".join(exc.format_message().split())
+            if message:  # empty for "no arguments: here is the help", already printed
+                where = exc.ctx.command_path if getattr(exc, "ctx", None) is not None else "xlcompare"
+                _say("error:", "bold red", f"{message} (see {where} --help)")
+            sys.exit(exc.exit_code)
+        except (typer.Abort, EOFError):
+            _say("error:", "bold red", "aborted")
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 app = _Typer(
-    cls=_Group,
+    cls=_OneLineErrors,
     name="xlcompare",
     help="Compare how news in different languages reports the same story.\n\n" + NLLB_LICENCE,
     no_args_is_help=True,
@@ -71,8 +102,11 @@ app = _Typer(
 models_app = _Typer(cls=_Group, help="List and download translation models.\n\n" + NLLB_LICENCE)
 app.add_typer(models_app, name="models")
 
-err = Console(stderr=True)
+# soft_wrap: a message is one line however long; a terminal folds it, Rich must not.
+err = Console(stderr=True, soft_wrap=True)
 log = logging.getLogger("xlcompare")
+# Warnings already printed by this command, so that each is printed once.
+_printed_warnings: set[str] = set()
 
 
 class TranslateFormat(str, Enum):
@@ -100,9 +134,46 @@ class Engine(str, Enum):
     ctranslate2 = "ctranslate2"
 
 
+def _say(label: str, style: str, message: str) -> None:
+    """One line on stderr. The message is never parsed as Rich markup: paths, article text and
+    hypothesis lines are the user's, and "news [hindi].txt" must print as it is."""
+    err.print(Text.assemble((label, style), " ", message), highlight=False)
+
+
+def _warn(message: str) -> None:
+    if message not in _printed_warnings:
+        _printed_warnings.add(message)
+        _say("warning:", "yellow", message)
+
+
 def _fail(exc: Exception) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    _say("error:", "bold red", " ".join(str(exc).split()))
     return typer.Exit(code=2 if isinstance(exc, (XlcompareError, OSError)) else 1)
+
+
+@contextlib.contextmanager
+def _errors(on_interrupt: str = "nothing was written") -> Iterator[None]:
+    """Turn what a command may meet into one line and an exit code: 2 for a library error or
+    an OSError, 130 for Ctrl-C (with `on_interrupt`: what was kept)."""
+    try:
+        yield
+    except XlcompareError as exc:
+        raise _fail(exc) from None
+    except OSError as exc:  # the library's own errors name the file and the fix; this is a last line
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise _fail(XlcompareError(f"{where}{exc.strerror or exc}")) from None
+    except KeyboardInterrupt:
+        _say("interrupted:", "bold red", on_interrupt)
+        raise typer.Exit(code=130) from None
+
+
+def _cache_kept() -> str:
+    from xlcompare import settings
+
+    return (
+        "nothing was written; translations finished so far are kept in the cache "
+        f"({settings.translation_cache_dir()}), so a rerun continues from there"
+    )
 
 
 def _go_offline(offline: bool) -> None:
@@ -114,13 +185,26 @@ def _go_offline(offline: bool) -> None:
         os.environ["HF_HUB_OFFLINE"] = "1"
 
 
-def _setup_logging(verbose: bool) -> None:
-    from rich.logging import RichHandler
+class _LineHandler(logging.Handler):
+    """Log records as "warning: ..." lines on stderr, each warning once per command."""
 
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed log call must not end the command
+            message = str(record.msg)
+        if record.levelno >= logging.WARNING:
+            _warn(message)
+        else:
+            _say(f"{record.levelname.lower()}:", "dim", message)
+
+
+def _setup_logging(verbose: bool) -> None:
+    _printed_warnings.clear()
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(message)s",
-        handlers=[RichHandler(console=err, show_path=False, show_time=False)],
+        handlers=[_LineHandler()],
         force=True,
     )
 
@@ -135,7 +219,7 @@ class _Progress:
             "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
             TimeElapsedColumn(), console=err, transient=True, disable=not enabled,
         )
-        self._description = description
+        self._description = escape(description)  # file names may hold "[...]"
         self._task = None
 
     def __enter__(self) -> _Progress:
@@ -196,6 +280,21 @@ def date_option(flag: str, which: str) -> Any:
     )
 
 
+OutputOpt = Annotated[
+    Optional[str],
+    typer.Option("--output", "-o", help="Output file, its format from the suffix; - for standard output."),
+]
+OutDirOpt = Annotated[
+    Optional[Path],
+    typer.Option("--out-dir", help="Folder to write into, one file per output and format."),
+]
+EncodingOpt = Annotated[
+    Optional[str], typer.Option("--encoding", help="Force the input encoding (e.g. cp1256).")
+]
+TRANSLATE_FORMATS = tuple(f.value for f in TranslateFormat)
+COMPARE_FORMATS = tuple(f.value for f in CompareFormat)
+
+
 @app.command()
 def translate(
     files: Annotated[list[Path], typer.Argument(help="Articles (.txt, .md, .html).", show_default=False)],
@@ -203,44 +302,75 @@ def translate(
         str, typer.Option("--from", "-f", help="Source language (hi, fa, ...) or auto.")
     ] = "auto",
     model: ModelOpt = DEFAULT_MODEL,
-    out: Annotated[
-        str, typer.Option("--out", "-o", help="Output directory, or - for JSON on stdout.")
-    ] = "xlcompare-out",
+    output: OutputOpt = None,
+    out_dir: OutDirOpt = None,
+    legacy_out: Annotated[
+        Optional[Path], typer.Option("--out", hidden=True, help="Old name of --out-dir.")
+    ] = None,
     formats: Annotated[
         Optional[list[TranslateFormat]],
-        typer.Option("--format", help="Output format(s); repeat for several. Default: json and md."),
+        typer.Option("--format", help="Output format(s); repeat for several. Default: json and md "
+                     "with --out-dir, the suffix of -o, json on stdout."),
     ] = None,
     beams: BeamsOpt = 4,
     device: DeviceOpt = Device.auto,
     engine: EngineOpt = Engine.auto,
     offline: OfflineOpt = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the translation cache.")] = False,
-    encoding: Annotated[
-        Optional[str], typer.Option("--encoding", help="Force the input encoding (e.g. cp1256).")
-    ] = None,
+    encoding: EncodingOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
     """Translate articles into English, sentence by sentence, keeping exact source offsets.
 
-    Writes NAME.LANG-en.json and NAME.LANG-en.md per article into --out (atomically).
+    With --out-dir DIR (default: xlcompare-out) writes NAME.LANG-en.json and NAME.LANG-en.md
+    per article; with -o FILE one file for one article. Nothing is written unless every
+    article is translated, and then all files at once (atomically).
     """
     from xlcompare import api
-    from xlcompare.report import atomic
+    from xlcompare.report import atomic, targets
 
     _setup_logging(verbose)
     _go_offline(offline)
-    chosen = [f.value for f in formats] if formats else ["json", "md"]
-    to_stdout = out == "-"
-    if to_stdout and len(files) > 1:
-        raise _fail(XlcompareError("-o - writes one JSON document: give one file, or an --out directory."))
-    try:
+    with _errors(on_interrupt="nothing was written" if no_cache else _cache_kept()):
+        given = list(dict.fromkeys(f.value for f in formats)) if formats else []
+        folder = out_dir or legacy_out
+        if output is not None and folder is not None:
+            raise XlcompareError("Give either -o FILE (one file) or --out-dir DIR (a folder), not both.")
+        if output is not None:
+            if len(files) > 1:
+                raise XlcompareError(
+                    f"-o writes one file, but {len(files)} articles were given; use --out-dir DIR."
+                )
+            if len(given) > 1:
+                raise XlcompareError("-o writes one file in one format; give one --format, or use --out-dir DIR.")
+            chosen = [targets.format_for_file(output, given[0] if given else None, TRANSLATE_FORMATS)]
+            if output != targets.STDOUT:
+                targets.check_location(Path(output))
+        else:
+            folder = folder or Path("xlcompare-out")
+            chosen = given or ["json", "md"]
+            targets.check_location(folder, folder=True)
+
         # Read everything first: a bad input fails before minutes of translation.
         lang = None if source == "auto" else source
         articles = [api.load_article(path, language=lang, encoding=encoding) for path in files]
         for article in articles:
             for warning in article.warnings:
-                err.print(f"[yellow]warning:[/] {article.path}: {warning}", highlight=False)
+                _warn(warning)
+        planned: list[tuple[Path, str, int, str]] = []  # (path, format, article index, input)
+        for index, article in enumerate(articles):
+            name = str(files[index])
+            if output is not None:
+                if output != targets.STDOUT:
+                    planned.append((Path(output), chosen[0], index, name))
+                continue
+            stem = Path(article.path or "article").stem
+            for fmt in chosen:
+                planned.append((folder / f"{stem}.{article.language}-en.{fmt}", fmt, index, name))
+        targets.check_targets([(path, name) for path, _, _, name in planned], files)
+
         engines: dict[str, object] = {}
+        results = []
         for article in articles:
             eng = engines.get(article.language)
             if eng is None:
@@ -249,27 +379,20 @@ def translate(
                     device=device.value, beams=beams, offline=offline or None, cache=not no_cache,
                 )
             with _Progress(f"{Path(article.path or '').name} ({article.language}→en)") as bar:
-                result = api.translate(article, eng, progress=bar)
-            if to_stdout:
-                from xlcompare.report.translation_json import render
-
-                typer.echo(render(result), nl=False)
-                continue
-            stem = Path(article.path or "article").stem
-            outputs = []
-            for fmt in chosen:
-                renderer = _translation_renderer(fmt)
-                suffix = {"json": "json", "md": "md", "txt": "txt"}[fmt]
-                outputs.append((Path(out) / f"{stem}.{article.language}-en.{suffix}", renderer(result)))
-            written = atomic.write_files_atomically(outputs)
-            n = len(result.translations)
-            err.print(
-                f"{article.path}: {n} segments translated ({result.timings.get('translate_s', 0):.1f}s)"
-                f" -> {', '.join(str(p) for p in written)}",
-                highlight=False,
+                results.append(api.translate(article, eng, progress=bar))
+        if output == targets.STDOUT:
+            atomic.write_stdout(_translation_renderer(chosen[0])(results[0]))
+            return
+        atomic.write_files_atomically(
+            [(path, _translation_renderer(fmt)(results[index])) for path, fmt, index, _ in planned]
+        )
+        for index, result in enumerate(results):
+            written = [str(path) for path, _, i, _ in planned if i == index]
+            _say(
+                f"{result.article.path}:", "",
+                f"{len(result.translations)} segments translated "
+                f"({result.timings.get('translate_s', 0):.1f}s) -> {', '.join(written)}",
             )
-    except XlcompareError as exc:
-        raise _fail(exc) from None
 
 
 def _translation_renderer(fmt: str):
@@ -295,37 +418,64 @@ def compare(
     fmt: Annotated[
         Optional[CompareFormat], typer.Option("--format", help="Report format (default: from -o's suffix, else html).")
     ] = None,
-    output: Annotated[
-        Optional[str], typer.Option("--output", "-o", help="Report file, or - for stdout.")
+    output: OutputOpt = None,
+    out_dir: Annotated[
+        Optional[Path],
+        typer.Option("--out-dir", help="Folder for the report, named LEFT__RIGHT.FORMAT."),
     ] = None,
     left_lang: Annotated[str, typer.Option("--left-lang", help="Language of LEFT, or auto.")] = "auto",
     right_lang: Annotated[str, typer.Option("--right-lang", help="Language of RIGHT, or auto.")] = "auto",
     left_date: Annotated[Optional[str], date_option("--left-date", "LEFT")] = None,
     right_date: Annotated[Optional[str], date_option("--right-date", "RIGHT")] = None,
+    encoding: EncodingOpt = None,
+    embed_window: Annotated[
+        int,
+        typer.Option("--embed-window", min=0, metavar="CHARS",
+                     help="Longest text given whole to the embedder; longer ones are embedded "
+                     "from at most 4 windows of this size (0: no limit, may take minutes)."),
+    ] = 1000,
     beams: BeamsOpt = 4,
     device: DeviceOpt = Device.auto,
     engine: EngineOpt = Engine.auto,
     offline: OfflineOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Align two reports in different languages and show them side by side."""
+    """Align two reports in different languages and show them side by side.
+
+    Writes the report to -o FILE (format from its suffix; - for standard output), or to
+    LEFT__RIGHT.FORMAT in --out-dir DIR (default: the current folder).
+    """
     from xlcompare import api
-    from xlcompare.report import atomic, comparison_renderer
+    from xlcompare.report import atomic, comparison_renderer, targets
 
     _setup_logging(verbose)
     _go_offline(offline)
-    if fmt is None:
-        suffix = Path(output).suffix.lower().lstrip(".") if output and output != "-" else ""
-        fmt = {"htm": CompareFormat.html, "html": CompareFormat.html, "md": CompareFormat.md,
-               "json": CompareFormat.json}.get(suffix, CompareFormat.html)
-    if output is None:
-        output = f"{left.stem}__{right.stem}.{fmt.value}"
-    try:
-        sides = []
+    with _errors(on_interrupt=_cache_kept() if do_translate else "nothing was written"):
+        given = fmt.value if fmt is not None else None
+        if output is not None and out_dir is not None:
+            raise XlcompareError("Give either -o FILE or --out-dir DIR, not both.")
+        if output is not None:
+            chosen = targets.format_for_file(output, given, COMPARE_FORMATS)
+            if output != targets.STDOUT:
+                targets.check_location(Path(output))
+        else:
+            chosen = given or "html"
+            output = str((out_dir or Path(".")) / f"{left.stem}__{right.stem}.{chosen}")
+            if out_dir is not None:
+                targets.check_location(out_dir, folder=True)
+            targets.check_location(Path(output))
+        if output != targets.STDOUT:
+            targets.check_targets([(Path(output), "the report")], [left, right])
+        articles = []
         for path, lang, date in ((left, left_lang, left_date), (right, right_lang, right_date)):
-            article = api.load_article(path, language=None if lang == "auto" else lang, date=date)
+            article = api.load_article(
+                path, language=None if lang == "auto" else lang, encoding=encoding, date=date
+            )
             for warning in article.warnings:
-                err.print(f"[yellow]warning:[/] {article.path}: {warning}", highlight=False)
+                _warn(warning)
+            articles.append(article)
+        sides = []
+        for path, article in zip((left, right), articles):
             if do_translate:
                 with _Progress(f"{path.name} ({article.language}→en)") as bar:
                     try:
@@ -341,22 +491,20 @@ def compare(
             else:
                 sides.append(api.untranslated(article))
         with err.status("aligning", spinner="dots"):
-            result = api.compare(sides[0], sides[1], embedder=embedder)
-        text = comparison_renderer(fmt.value)(result)
-        if output == "-":
-            typer.echo(text, nl=False)
+            result = api.compare(sides[0], sides[1], embedder=embedder, embed_window=embed_window)
+        text = comparison_renderer(chosen)(result)
+        if output == targets.STDOUT:
+            atomic.write_stdout(text)
         else:
             atomic.write_files_atomically([(Path(output), text)])
             counts = result.summary()
-            err.print(
+            _say(
                 f"{counts['links']} links, {counts['related_passages']} related passages, said by "
-                f"one side only: {counts['left']['only']} left, {counts['right']['only']} right "
-                f"-> {output}", highlight=False,
+                f"one side only: {counts['left']['only']} left, {counts['right']['only']} right",
+                "", f"-> {output}",
             )
         for warning in result.warnings:
-            err.print(f"[yellow]warning:[/] {warning}", highlight=False)
-    except XlcompareError as exc:
-        raise _fail(exc) from None
+            _warn(warning)
 
 
 class EvalFormat(str, Enum):
@@ -387,12 +535,13 @@ def evaluate(
 ) -> None:
     """BLEU and chrF (sacrebleu defaults, with signatures) of --hyp, or of --model translating --src."""
     from xlcompare.evaluation import scores
+    from xlcompare.report import atomic
 
     _setup_logging(verbose)
     _go_offline(offline)
     if (hyp is None) == (src is None):
         raise _fail(XlcompareError("Give exactly one of --hyp FILE (score an output) or --src FILE --model M (translate, then score)."))
-    try:
+    with _errors():
         if hyp is not None:
             result = scores.evaluate_files(hyp, ref)
         else:
@@ -401,35 +550,35 @@ def evaluate(
 
             lang = source
             if lang == "auto":
-                lang = detect_language(src.read_text(encoding="utf-8", errors="replace")[:20000]) or ""
+                # read_lines refuses a missing path, a folder or a FIFO with one line.
+                lang = detect_language("\n".join(scores.read_lines(src))[:20000]) or ""
                 if not lang:
                     raise XlcompareError(f"{src}: cannot tell its language; pass --from hi|fa|...")
             eng = api.load_engine(model, source_lang=lang, engine=engine.value, device=device.value,
                                   beams=beams, offline=offline or None)
             with _Progress(f"{src.name} ({lang}→en)") as bar:
                 result = scores.evaluate_model(src, ref, eng, lang, progress=bar)
-    except XlcompareError as exc:
-        raise _fail(exc) from None
-    if fmt is EvalFormat.json:
-        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-        return
-    from rich.table import Table
+        if fmt is EvalFormat.json:
+            atomic.write_stdout(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+            return
+        from rich.table import Table
 
-    out = Console()
-    table = Table(title=f"{hyp or src} vs {ref} ({result.n_segments} segments)")
-    table.add_column("metric")
-    table.add_column("score", justify="right")
-    table.add_column("signature")
-    table.add_row("BLEU", f"{result.bleu:.1f}", result.bleu_signature)
-    table.add_row("chrF", f"{result.chrf:.1f}", result.chrf_signature)
-    out.print(table)
-    if worst and result.sentences:
-        low = Table(title=f"{worst} lowest chrF sentences")
-        for col in ("line", "chrF", "hypothesis", "reference"):
-            low.add_column(col)
-        for s in result.worst(worst):
-            low.add_row(str(s.index + 1), f"{s.chrf:.1f}", s.hypothesis, s.reference)
-        out.print(low)
+        # Hypotheses and references are the user's text: cells are Text, never markup.
+        out = Console()
+        table = Table(title=Text(f"{hyp or src} vs {ref} ({result.n_segments} segments)"))
+        table.add_column("metric")
+        table.add_column("score", justify="right")
+        table.add_column("signature")
+        table.add_row("BLEU", f"{result.bleu:.1f}", Text(result.bleu_signature))
+        table.add_row("chrF", f"{result.chrf:.1f}", Text(result.chrf_signature))
+        out.print(table)
+        if worst and result.sentences:
+            low = Table(title=f"{worst} lowest chrF sentences")
+            for col in ("line", "chrF", "hypothesis", "reference"):
+                low.add_column(col)
+            for s in result.worst(worst):
+                low.add_row(str(s.index + 1), f"{s.chrf:.1f}", Text(s.hypothesis), Text(s.reference))
+            out.print(low)
 
 
 @models_app.callback(invoke_without_command=True)
@@ -448,11 +597,11 @@ def models(
         return
     from rich.table import Table
 
-    table = Table(title=f"Translation model presets (cache: {cache_directory()})")
+    table = Table(title=Text(f"Translation model presets (cache: {cache_directory()})"))
     for col in ("preset", "models", "licence", "cached"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r.name, "\n".join(r.model_ids), r.licence, "yes" if r.cached else "no")
+        table.add_row(Text(r.name), Text("\n".join(r.model_ids)), Text(r.licence), "yes" if r.cached else "no")
     Console().print(table)
 
 
@@ -463,11 +612,9 @@ def models_download(
     """Download a model (or every model of a preset) into the Hugging Face cache."""
     from xlcompare.translation.hub import download
 
-    try:
+    with _errors(on_interrupt="the download stopped; what was fetched stays in the Hugging Face cache"):
         for local in download(name):
-            err.print(f"{local.model_id} ({local.revision}) -> {local.path}", highlight=False)
-    except XlcompareError as exc:
-        raise _fail(exc) from None
+            _say(f"{local.model_id} ({local.revision})", "", f"-> {local.path}")
 
 
 def _version(value: bool) -> None:

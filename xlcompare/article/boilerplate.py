@@ -107,7 +107,9 @@ _HEADING_KEYS: tuple[str, ...] = tuple(
 
 def furniture_heading(line: str) -> str | None:
     """The known furniture heading that `line` is, or None."""
-    if ends_sentence(line):
+    # A heading's key is at most 60 characters; a longer line cannot be one, and keying a
+    # multi-megabyte line costs seconds on every call.
+    if ends_sentence(line) or len(line) > _MAX_TITLE:
         return None
     key = _matching_key(line)
     if not key or len(key) > 60:

@@ -1,7 +1,10 @@
 """Bytes to text, refusing to guess.
 
 UTF-8 (with or without BOM) and UTF-16/32 (with BOM, or UTF-16 without BOM when the NUL
-pattern makes it evident) are decoded. Anything else is refused with a message that names the
+pattern makes it evident) are decoded. Valid UTF-8 with a few stray control bytes (a NUL
+pasted in from a database dump) stays UTF-8: reading it as UTF-16 because it holds a NUL turns
+Hindi into fluent-looking CJK mojibake. The control characters are kept, and
+`control_characters_note` describes them for a warning. Anything else is refused with a message that names the
 likely legacy codec, because a silently mis-decoded Persian page (Windows-1256 read as
 Latin-1) still "works" and produces fluent nonsense downstream.
 
@@ -12,7 +15,9 @@ from __future__ import annotations
 
 import codecs
 import logging
+import re
 import unicodedata
+from collections import Counter
 
 from xlcompare.errors import EncodingError, InputError
 
@@ -50,6 +55,16 @@ _CODEC_DESCRIPTIONS = {
 
 # Control characters allowed in text; anything else in quantity means binary.
 _TEXT_CONTROLS = frozenset("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85")
+# Every other control character (category Cc), as one class: counting with a regex keeps a
+# multi-megabyte file fast.
+_OTHER_CONTROLS = re.compile(
+    "[" + "".join(
+        re.escape(chr(c)) for c in (*range(0x20), *range(0x7F, 0xA0)) if chr(c) not in _TEXT_CONTROLS
+    ) + "]"
+)
+# Categories that never occur in real text decoded with the right codec: unassigned, private
+# use, lone surrogates. Mis-paired UTF-8 bytes read as UTF-16 produce them.
+_IMPOSSIBLE_CATEGORIES = frozenset({"Cn", "Co", "Cs"})
 
 
 def _location(data: bytes, offset: int) -> str:
@@ -58,21 +73,46 @@ def _location(data: bytes, offset: int) -> str:
 
 
 def _looks_binary(text: str) -> bool:
-    """Too many control characters for a text file (NUL already handled by the caller)."""
+    """Too many control characters for a text file: more than 2, and more than 1 in 100."""
     if not text:
         return False
-    controls = sum(
-        1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in _TEXT_CONTROLS
+    return len(_OTHER_CONTROLS.findall(text)) > max(2, len(text) // 100)
+
+
+def control_characters_note(text: str) -> str | None:
+    """A description of the control characters (other than tab, newlines, form feeds) that
+    `text` keeps, for a warning; None when there are none."""
+    first = _OTHER_CONTROLS.search(text)
+    if first is None:
+        return None
+    count = len(_OTHER_CONTROLS.findall(text))
+    line = text.count("\n", 0, first.start()) + 1
+    return (
+        f"{count} control character(s) kept in the text (first: U+{ord(first.group()):04X} "
+        f"on line {line}); check the file if that is not intended"
     )
-    return controls > max(2, len(text) // 100)
+
+
+def _coherent(text: str) -> bool:
+    """True when the letters of `text` come mostly from one 256-code-point block (plus ASCII),
+    as real text in one language does; mojibake scatters them over many blocks."""
+    blocks = Counter(ord(ch) >> 8 for ch in text if ch.isalpha())
+    if not blocks:
+        return False
+    total = sum(blocks.values())
+    latin = blocks.pop(0, 0)
+    top = max(blocks.values(), default=0)
+    return (latin + top) / total >= 0.9
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """Name the UTF-16 byte order when NUL bytes sit on one parity only, else None.
+    """Name the UTF-16 byte order when the NUL pattern says UTF-16, else None.
 
     Text in UTF-16 always has NULs in the high byte of ASCII characters (spaces, newlines,
-    digits), so a file whose NULs are all on odd (LE) or all on even (BE) positions and that
-    decodes to printable text is UTF-16; random binary data does not show that pattern.
+    digits), so NULs all on odd (LE) or all on even (BE) positions suggest UTF-16. That alone
+    is not enough (one stray NUL in a UTF-8 file sits on one parity), so the decoded text must
+    also be clean: no control characters, no unassigned, private-use or surrogate code points,
+    and letters from one script.
     """
     if len(data) % 2:
         return None
@@ -88,7 +128,11 @@ def _utf16_without_bom(data: bytes) -> str | None:
         text = data.decode(codec)
     except UnicodeDecodeError:
         return None
-    return None if _looks_binary(text) or "\x00" in text else codec
+    if _OTHER_CONTROLS.search(text):
+        return None
+    if any(unicodedata.category(ch) in _IMPOSSIBLE_CATEGORIES for ch in text):
+        return None
+    return codec if _coherent(text) else None
 
 
 def _high_byte_runs(data: bytes) -> float:
@@ -195,13 +239,8 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
             log.debug("%s: decoded as %s (BOM stripped)", path, codec)
             return text, f"{codec}-sig" if codec == "utf-8" else codec
 
-    if b"\x00" in data:
-        codec = _utf16_without_bom(data)
-        if codec is None:
-            raise InputError(
-                f"{path}: looks like a binary file (it contains NUL bytes), not a text article; "
-                "give a .txt, .md or .html file"
-            )
+    codec = _utf16_without_bom(data) if b"\x00" in data else None
+    if codec is not None:
         log.info("%s: no byte-order mark, decoded as %s from its NUL pattern", path, codec)
         text = data.decode(codec)
         if not text.strip():
@@ -211,6 +250,11 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if b"\x00" in data:
+            raise InputError(
+                f"{path}: looks like a binary file (it contains NUL bytes and is neither UTF-8 "
+                "nor UTF-16), not a text article; give a .txt, .md or .html file"
+            ) from None
         if _mostly_utf8(data):
             raise EncodingError(
                 f"{path}: UTF-8 with invalid bytes at {_location(data, exc.start)}; "
@@ -238,6 +282,23 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
     return text, "utf-8"
 
 
+def forced_encoding_note(data: bytes, encoding: str) -> str | None:
+    """A warning when bytes decoded with a legacy codec the user named are valid UTF-8 with
+    non-ASCII characters: `--encoding cp1256` given for two files, one of them UTF-8, turns
+    that one into fluent-looking nonsense."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return None
+    if name.startswith(("utf-", "utf_")) or data.isascii():
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return f"decoded as {name} as --encoding says, but the file is valid UTF-8; if the text looks wrong, drop --encoding"
+
+
 def decode_with(data: bytes, path: str, encoding: str) -> tuple[str, str]:
     """Decode with a codec the user named (``--encoding``); a BOM of that codec is stripped."""
     try:
@@ -255,10 +316,16 @@ def decode_with(data: bytes, path: str, encoding: str) -> tuple[str, str]:
             f"{path}: {_location(data, exc.start)} is not valid {name}; "
             "check the encoding or re-save the file as UTF-8"
         ) from None
+    except LookupError:
+        # rot13, base64, zlib...: codecs that map bytes to bytes or str to str.
+        raise InputError(
+            f"{path}: {encoding!r} is not a text encoding; use a Python codec name such as "
+            "utf-8, utf-16, cp1256 or cp1252"
+        ) from None
     if text.startswith("\ufeff"):
         # utf-8/utf-16-le/... keep a BOM as U+FEFF; it is not part of the article.
         text = text[1:]
-    if "\x00" in text or _looks_binary(text):
+    if _looks_binary(text):
         raise InputError(f"{path}: decoded as {name} it still looks binary; check the file")
     if not text.strip():
         raise InputError(f"{path}: the file has no text; give the article's text")

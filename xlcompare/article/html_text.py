@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -98,9 +99,14 @@ class _Extractor(HTMLParser):
         self.chars: list[str] = []
         self.starts: list[int] = []
         self.ends: list[int] = []
-        self.stack: list[tuple[str, str | None, int]] = []  # (tag, furniture reason, text start)
+        # (tag, furniture reason of this element or the nearest enclosing one, text start).
+        # Keeping the inherited reason on each entry, and counts of open tags beside both
+        # stacks, keeps every tag O(1): scanning the stack made deep nesting quadratic.
+        self.stack: list[tuple[str, str | None, int]] = []
+        self.open_counts: Counter[str] = Counter()
         # Open elements inside (and including) the element whose content is being skipped.
         self.skip_stack: list[str] = []
+        self.skip_counts: Counter[str] = Counter()
         self.pending_space: tuple[int, int] | None = None
         self.furniture: list[tuple[int, int, str]] = []
         self.block_kinds: list[tuple[int, int, str]] = []
@@ -120,13 +126,31 @@ class _Extractor(HTMLParser):
         return self.line_starts[line - 1] + column
 
     def _furniture_reason(self) -> str | None:
-        for _tag, reason, _start in reversed(self.stack):
-            if reason:
-                return reason
-        return None
+        return self.stack[-1][1] if self.stack else None
 
     def _inside(self, tag: str) -> bool:
-        return any(entry[0] == tag for entry in self.stack)
+        return self.open_counts[tag] > 0
+
+    def _push(self, tag: str, reason: str | None) -> None:
+        self.stack.append((tag, reason or self._furniture_reason(), len(self.chars)))
+        self.open_counts[tag] += 1
+
+    def _pop(self) -> tuple[str, str | None, int]:
+        entry = self.stack.pop()
+        self.open_counts[entry[0]] -= 1
+        return entry
+
+    def _skip(self, tag: str) -> None:
+        self.skip_stack.append(tag)
+        self.skip_counts[tag] += 1
+
+    def _unskip(self, tag: str) -> None:
+        """Close the innermost skipped element `tag` and everything opened inside it."""
+        while self.skip_stack:
+            popped = self.skip_stack.pop()
+            self.skip_counts[popped] -= 1
+            if popped == tag:
+                break
 
     # -- output ----------------------------------------------------------------------------
     def _emit(self, ch: str, start: int, end: int) -> None:
@@ -189,11 +213,12 @@ class _Extractor(HTMLParser):
             self.title_parts = []
         if tag == "script" and attrs.get("type", "").lower() == "application/ld+json":
             self.json_ld_parts = []
-        if tag == "body" and "head" in self.skip_stack:
+        if tag == "body" and self.skip_counts["head"]:
             self.skip_stack.clear()  # an unclosed <head> ends where <body> begins
+            self.skip_counts.clear()
         if self.skip_stack or tag in _SKIPPED or _hidden(attrs):
             if tag not in _VOID:
-                self.skip_stack.append(tag)
+                self._skip(tag)
             return
         if tag == "br":
             self._break()
@@ -207,7 +232,7 @@ class _Extractor(HTMLParser):
         if tag in _BLOCK:
             self._break()
         reason = _furniture_reason(tag, attrs, self._inside("article") or self._inside("main"))
-        self.stack.append((tag, reason, len(self.chars)))
+        self._push(tag, reason)
         if tag == "h1" and self.h1 is None and self._furniture_reason() is None:
             self.h1_parts = []
 
@@ -224,16 +249,17 @@ class _Extractor(HTMLParser):
             self.json_ld.append("".join(self.json_ld_parts))
             self.json_ld_parts = None
         if self.skip_stack:
-            if tag in self.skip_stack:
-                while self.skip_stack and self.skip_stack.pop() != tag:
-                    pass
+            if self.skip_counts[tag]:
+                self._unskip(tag)
             return
-        if not any(entry[0] == tag for entry in self.stack):
+        if not self._inside(tag):
             return  # a stray end tag
         while self.stack:
-            open_tag, reason, start = self.stack.pop()
+            parent_reason = self.stack[-2][1] if len(self.stack) > 1 else None
+            open_tag, reason, start = self._pop()
             end = len(self.chars)
-            if reason and end > start:
+            # Only the element that starts a furniture span records it (not each one inside).
+            if reason and reason != parent_reason and end > start:
                 self.furniture.append((start, end, reason))
             if open_tag in _HEADINGS and end > start:
                 self.block_kinds.append((start, end, "heading"))
@@ -274,6 +300,10 @@ class _Extractor(HTMLParser):
 
     def close_all(self) -> None:
         self.close()
+        # An element whose content is skipped and never closed (`<button>Share` at the end of
+        # a page) skips to the end of the document; its open tags must not block the loop below.
+        self.skip_stack.clear()
+        self.skip_counts.clear()
         while self.stack:
             self.handle_endtag(self.stack[-1][0])
 

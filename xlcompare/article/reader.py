@@ -5,7 +5,13 @@ import logging
 from pathlib import Path
 
 from xlcompare.article.boilerplate import mark_blocks
-from xlcompare.article.decode import decode_bytes, decode_with
+from xlcompare.article.decode import (
+    control_characters_note,
+    decode_bytes,
+    decode_with,
+    forced_encoding_note,
+)
+from xlcompare.article.files import read_input_bytes
 from xlcompare.article.html_text import extract_html_text
 from xlcompare.article.language import canonical_language, guess_language
 from xlcompare.article.metadata import extract_date, extract_title, given_date
@@ -54,16 +60,7 @@ def load_article(
             f"{name}: unsupported file type {file.suffix or '(no extension)'!r}; "
             f"xlcompare reads {accepted} (save the article as text or HTML)"
         )
-    if not file.exists():
-        raise InputError(f"{name}: no such file; check the path")
-    if not file.is_file():
-        raise InputError(f"{name}: not a regular file; give the path of an article file")
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            f"{name}: cannot be read ({exc.strerror}); check its permissions"
-        ) from None
+    data = read_input_bytes(file, what="article file")
 
     if encoding:
         decoded, used_encoding = decode_with(data, name, encoding)
@@ -91,7 +88,13 @@ def load_article(
         detection_text = "\n".join(pieces)
     guess = guess_language(detection_text)
     detected = guess.language
+    # Warnings travel with the article (reports show them) and are logged; the CLI prints a
+    # message once, however it reaches it.
     warnings: list[str] = []
+    for note in (forced_encoding_note(data, encoding) if encoding else None, control_characters_note(text)):
+        if note:
+            warnings.append(f"{name}: {note}")
+            log.warning(warnings[-1])
 
     if language is None or language.strip().lower() == "auto":
         chosen = detected or (html.lang if html is not None else None)

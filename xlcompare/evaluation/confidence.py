@@ -55,9 +55,12 @@ def translation_confidence(
         elif not source.strip():
             scores[i] = 1.0
     if scored:
-        # One call, so a batching or caching embedder sees every text at once.
-        vectors = embedder.embed(
-            [sources[i] for i in scored] + [translations[i] for i in scored]
+        from xlcompare.alignment.embed import embed_texts
+
+        # One call, so a batching embedder sees every text at once; embed_texts embeds each
+        # distinct text once (a page of 100,000 repeated lines costs one vector per line kind).
+        vectors = embed_texts(
+            [sources[i] for i in scored] + [translations[i] for i in scored], embedder
         )
         n = len(scored)
         cosines = np.einsum("ij,ij->i", vectors[:n], vectors[n:])

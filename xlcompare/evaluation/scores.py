@@ -160,13 +160,10 @@ def read_lines(path: str | Path) -> list[str]:
     Splits on LF only (a trailing CR is dropped): `str.splitlines` would also split on U+2028,
     U+0085 and form feeds, which can occur inside a segment and would silently misalign the file.
     """
+    from xlcompare.article.files import read_input_bytes
+
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{p}: no such file.") from None
-    except OSError as exc:
-        raise InputError(f"{p}: cannot be read ({exc.strerror or exc}).") from exc
+    data = read_input_bytes(p, what="text file")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

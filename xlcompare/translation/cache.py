@@ -12,20 +12,27 @@ length) never reuse old translations. Engines whose precision changes the output
 (e.g. int8 quantisation) must name it in a field not listed in VOLATILE_SIGNATURE_FIELDS.
 
 Storage: one SQLite database in WAL mode, so concurrent runs can read and write it; it is
-created at the first write, never at import or lookup.
+created at the first write, never at import or lookup. A database that turns out damaged
+(truncated, overwritten, a folder in its place) is moved aside once, with one warning, and a
+new one is started; a cache that cannot be used at all (a read-only disk) costs one warning,
+then the run translates without it.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
+import os
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from xlcompare import settings
+from xlcompare.locks import exclusive
 from xlcompare.translation.engine import EngineOutput, TranslationEngine
 
 log = logging.getLogger(__name__)
@@ -47,6 +54,9 @@ VOLATILE_SIGNATURE_FIELDS = frozenset(
 )
 _SQLITE_MAX_VARIABLES = 500
 _BUSY_TIMEOUT_MS = 30_000
+# SQLite's messages for a file that is not (or no longer) a sound database of ours.
+_DAMAGE_MESSAGES = ("not a database", "malformed", "no such column", "unable to open database file")
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -67,6 +77,7 @@ class TranslationCache:
         self.directory = Path(directory) if directory is not None else None
         self.stats = CacheStats()
         self.name = engine.name
+        self._unusable = False  # after one warning, the run goes on without the cache
 
     # --- the TranslationEngine protocol: delegated ---------------------------------------
 
@@ -128,11 +139,12 @@ class TranslationCache:
 
     def _lookup(self, keys: set[str]) -> dict[str, EngineOutput]:
         path = self.path
-        if not keys or not path.is_file():
+        if not keys or self._unusable or not os.path.lexists(path):
             return {}
-        found: dict[str, EngineOutput] = {}
         ordered = sorted(keys)
-        try:
+
+        def select() -> dict[str, EngineOutput]:
+            found: dict[str, EngineOutput] = {}
             with _connect(path) as connection:
                 for start in range(0, len(ordered), _SQLITE_MAX_VARIABLES):
                     chunk = ordered[start : start + _SQLITE_MAX_VARIABLES]
@@ -145,17 +157,19 @@ class TranslationCache:
                         found[key] = EngineOutput(
                             text=text, hit_max_length=bool(hit), output_tokens=int(tokens), cached=True
                         )
-        except sqlite3.Error as exc:
-            log.warning("Translation cache %s is unreadable (%s); translating without it.", path, exc)
-            return {}
-        return found
+            return found
+
+        return self._guarded(select, {})
 
     def _store(self, outputs: dict[str, EngineOutput]) -> None:
+        if self._unusable:
+            return
         path = self.path
         model = str(self.inner.signature().get("model", ""))
         now = time.time()
         rows = [(k, o.text, int(o.hit_max_length), o.output_tokens, model, now) for k, o in outputs.items()]
-        try:
+
+        def insert() -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             with _connect(path) as connection:
                 connection.executemany(
@@ -163,8 +177,73 @@ class TranslationCache:
                     "(key, text, hit_max_length, output_tokens, model, created) VALUES (?, ?, ?, ?, ?, ?)",
                     rows,
                 )
+
+        self._guarded(insert, None)
+
+    def _guarded(self, operation: Callable[[], _T], fallback: _T) -> _T:
+        """Run a database operation. A damaged database is moved aside and the operation
+        retried once on a new one; any other failure disables the cache for this run. Either
+        way the user gets one warning, not one per batch."""
+        path = self.path
+        try:
+            return operation()
         except (sqlite3.Error, OSError) as exc:
-            log.warning("Could not write the translation cache %s (%s); results are not cached.", path, exc)
+            if not _damaged(path, exc):
+                self._give_up(f"Translation cache {path} cannot be used ({_reason(exc)}); translating without it.")
+                return fallback
+            try:
+                aside = _set_aside(path)
+            except OSError as move_error:
+                self._give_up(
+                    f"Translation cache {path} is damaged ({_reason(exc)}) and cannot be moved "
+                    f"aside ({_reason(move_error)}); translating without it. Delete it to start anew."
+                )
+                return fallback
+            if aside is not None:
+                log.warning(
+                    "Translation cache %s was damaged (%s); moved it aside to %s and started a new one.",
+                    path, _reason(exc), aside.name,
+                )
+        try:
+            return operation()
+        except (sqlite3.Error, OSError) as exc:
+            self._give_up(f"Translation cache {path} cannot be used ({_reason(exc)}); translating without it.")
+            return fallback
+
+    def _give_up(self, message: str) -> None:
+        self._unusable = True
+        log.warning(message)
+
+
+def _reason(exc: BaseException) -> str:
+    return (getattr(exc, "strerror", None) or str(exc) or type(exc).__name__).strip()
+
+
+def _damaged(path: Path, exc: BaseException) -> bool:
+    """True when `exc` says the database file itself is unsound (not a lock, not the disk)."""
+    if os.path.lexists(path) and not path.is_file():
+        return True  # a folder (or anything else) where the database should be
+    return isinstance(exc, sqlite3.DatabaseError) and any(m in str(exc) for m in _DAMAGE_MESSAGES) and path.is_file()
+
+
+def _set_aside(path: Path) -> Path | None:
+    """Move a damaged database (and its WAL and shared-memory files) out of the way; None
+    when another process already did (the database at `path` is then a new one)."""
+    with exclusive(path.with_name(path.name + ".lock")):
+        if not os.path.lexists(path):
+            return None
+        try:
+            with _connect(path) as connection:
+                connection.execute("SELECT count(*) FROM translations").fetchone()
+            return None  # sound now: another process replaced it while this one waited
+        except (sqlite3.Error, OSError):
+            pass
+        aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+        os.replace(path, aside)
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.replace(path.with_name(path.name + suffix), aside.with_name(aside.name + suffix))
+        return aside
 
 
 def _key(prefix: bytes, text: str) -> str:

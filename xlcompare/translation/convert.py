@@ -25,6 +25,7 @@ from typing import Any
 
 from xlcompare import settings
 from xlcompare.errors import MissingDependencyError, ModelLoadError, install_hint
+from xlcompare.locks import exclusive
 from xlcompare.translation.hub import LocalModel
 
 log = logging.getLogger(__name__)
@@ -102,8 +103,20 @@ def ensure_converted(
     target = conversion_directory(local.model_id, local.revision, quantization, root)
     if is_complete(target):
         return ConvertedModel(target, local.model_id, local.revision, quantization, fresh=False, seconds=0.0)
+    try:
+        return _convert_into(target, local, quantization, converter)
+    except OSError as exc:
+        # Most often a cache folder too small for the converted weights (ENOSPC).
+        raise ModelLoadError(
+            f"Cannot convert {local.model_id} for CTranslate2 into {target.parent} "
+            f"({exc.strerror or exc}); free space there (a conversion is about as large as the "
+            "model) or point XLCOMPARE_CACHE_DIR at a larger disk."
+        ) from exc
+
+
+def _convert_into(target: Path, local: LocalModel, quantization: str, converter: Any) -> ConvertedModel:
     target.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive(target.with_name(target.name + ".lock")):
+    with exclusive(target.with_name(target.name + ".lock")):
         # Another run may have finished the same conversion while this one waited.
         if is_complete(target):
             return ConvertedModel(target, local.model_id, local.revision, quantization, fresh=False, seconds=0.0)
@@ -134,7 +147,7 @@ def ensure_converted(
 
 def discard(converted: ConvertedModel) -> None:
     """Remove a conversion that turned out unusable, so that the next run converts again."""
-    with _exclusive(converted.path.with_name(converted.path.name + ".lock")):
+    with exclusive(converted.path.with_name(converted.path.name + ".lock")):
         shutil.rmtree(converted.path, ignore_errors=True)
 
 
@@ -150,7 +163,9 @@ def convert_checkpoint(source: Path, output: Path, quantization: str) -> None:
         try:
             # force: `output` is an empty folder made by ensure_converted, not an old conversion.
             converter.convert(str(output), quantization=quantization, force=True)
-        except (ValueError, NotImplementedError, KeyError, OSError, RuntimeError, TypeError) as exc:
+        except OSError:
+            raise  # a disk problem, not the model's: ensure_converted says what to do
+        except (ValueError, NotImplementedError, KeyError, RuntimeError, TypeError) as exc:
             first_line = (str(exc).strip().splitlines() or [""])[0][:200]
             raise ModelLoadError(
                 f"CTranslate2 could not convert {source}: {type(exc).__name__}: {first_line}. "
@@ -170,23 +185,6 @@ def _quiet_transformers(transformers: Any) -> Iterator[None]:
     finally:
         if enabled:
             hf_logging.enable_progress_bar()
-
-
-@contextlib.contextmanager
-def _exclusive(lock_path: Path) -> Iterator[None]:
-    """An advisory lock across processes (POSIX). Without fcntl (Windows) two runs may both
-    convert; the atomic rename still leaves one complete conversion in place."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
-    with open(lock_path, "a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _remove_leftovers(target: Path) -> None:

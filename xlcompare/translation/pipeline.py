@@ -144,13 +144,19 @@ def load_engine(
 
 def _build_auto(model: str, **options: Any) -> TranslationEngine:
     from xlcompare.errors import MissingDependencyError, ModelLoadError
+    from xlcompare.translation.presets import resolve_model
 
+    # A bad --model is the user's to fix, not a reason to try another engine.
+    resolve_model(model, options.get("source_lang", ""))
     try:
         return engine_class("ctranslate2")(model, **options)
-    except (MissingDependencyError, ModelLoadError) as exc:
-        # Not installed, a device CTranslate2 does not run on (mps), or an architecture its
-        # converter does not know: the transformers engine translates the same checkpoint.
+    except MissingDependencyError as exc:
         log.info("Using the transformers engine: the ctranslate2 engine is unavailable (%s)", exc)
+    except ModelLoadError as exc:
+        # Installed, but a device CTranslate2 does not run on (mps), an architecture its
+        # converter does not know, or no room to convert: the transformers engine translates
+        # the same checkpoint, several times slower, so the user hears about it.
+        log.warning("Using the slower transformers engine: %s", exc)
     for ctranslate2_only in _CTRANSLATE2_ONLY_OPTIONS:
         options.pop(ctranslate2_only, None)
     return engine_class("transformers")(model, **options)

@@ -187,6 +187,12 @@ def language_code(family: str | None, lang: str) -> str | None:
 def resolve_model(model: str | Path, source_lang: str, target_lang: str = "en") -> ModelSpec:
     """Turn a `--model` argument into a `ModelSpec` without touching the network."""
     text = str(model)
+    if not text.strip():
+        # Path("") is the current directory: an empty --model must not load whatever is here.
+        raise ModelLoadError(
+            f"No model given (an empty --model); pass a preset ({', '.join(PRESETS)}), a Hugging "
+            "Face Hub id or a model directory."
+        )
     path = Path(text).expanduser()
     if path.is_dir():
         path = path.resolve()
@@ -210,6 +216,11 @@ def resolve_model(model: str | Path, source_lang: str, target_lang: str = "en") 
             preset=preset.name,
         )
         return spec.with_family(preset.family)
+    if path.exists():  # a file (a folder was handled above)
+        raise ModelLoadError(
+            f"{text} is a file, not a model folder. Pass the directory holding the model's "
+            f"config.json, a preset ({', '.join(PRESETS)}) or a Hugging Face Hub id."
+        )
     if looks_like_path(text):
         raise ModelLoadError(
             f"Model directory {text} does not exist. Pass an existing directory holding "
