@@ -24,6 +24,20 @@ def converted_models_dir() -> Path:
     return cache_dir() / "converted"
 
 
+def embedder_models_dir() -> Path:
+    """Embedding models converted by xlcompare (the e5-ct2 embedder's CTranslate2 model).
+
+    XLCOMPARE_EMBEDDER_DIR overrides it: the conversion depends only on the model file, so a
+    test session or a fleet of workers can share one."""
+    explicit = os.environ.get("XLCOMPARE_EMBEDDER_DIR")
+    return Path(explicit).expanduser() if explicit else cache_dir() / "embedders"
+
+
+def embedding_cache_dir() -> Path:
+    """Sentence vectors remembered across runs (CachedEmbedder with a directory)."""
+    return cache_dir() / "embeddings"
+
+
 def hf_offline() -> bool:
     """True when the Hugging Face Hub must not be contacted (HF_HUB_OFFLINE=1)."""
     return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
