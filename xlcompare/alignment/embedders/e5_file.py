@@ -19,7 +19,6 @@ read (memory-mapped) when asked for.
 """
 from __future__ import annotations
 
-import hashlib
 import mmap
 import struct
 from dataclasses import dataclass
@@ -140,10 +139,6 @@ class E5ModelFile:
                 raise ValueError(f"tensor {name}: dtype {dtype}, bytes {offset}+{nbytes}")
             self._tensors[name] = _Tensor(_DTYPES[dtype], elements, offset, nbytes)
 
-    @property
-    def tensor_names(self) -> list[str]:
-        return list(self._tensors)
-
     def tensor(self, name: str, shape: tuple[int, ...] | None = None) -> np.ndarray:
         """A float32 copy of tensor `name` (Q4_0 blocks dequantised), reshaped to `shape`."""
         try:
@@ -156,9 +151,6 @@ class E5ModelFile:
         else:
             values = dequantize_q4_0(raw, entry.elements)
         return values.reshape(shape) if shape is not None else values
-
-    def sha256(self) -> str:
-        return hashlib.sha256(self._map).hexdigest()
 
     def close(self) -> None:
         self._map.close()
