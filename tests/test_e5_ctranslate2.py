@@ -287,6 +287,20 @@ def test_conversion_is_made_once_and_keyed_by_content(tiny_model, tmp_path):
     assert str(copy.resolve()) in memo.read_text()
 
 
+def test_the_conversion_keeps_the_tokenizer_tables_exactly(tiny_model, tmp_path):
+    from xlcompare.alignment.embedders.e5_ctranslate2 import load_tokenizer_tables
+
+    embedder = E5CTranslate2Embedder(model_path=tiny_model, models_dir=tmp_path).prepare()
+    saved, hidden, positions = load_tokenizer_tables(embedder._converted.path)  # noqa: SLF001
+    with E5ModelFile(tiny_model) as model_file:
+        parsed = model_file.tokenizer
+        assert (hidden, positions) == (model_file.config.hidden, model_file.config.max_positions)
+    assert saved.pieces == parsed.pieces
+    assert saved.scores.tobytes() == parsed.scores.tobytes()
+    assert saved.normalization == parsed.normalization
+    assert (saved.bos, saved.eos, saved.pad, saved.unk) == (parsed.bos, parsed.eos, parsed.pad, parsed.unk)
+
+
 def test_a_damaged_conversion_is_redone(tiny_model, tmp_path):
     embedder = E5CTranslate2Embedder(model_path=tiny_model, models_dir=tmp_path).prepare()
     (embedder._converted.path / "model.bin").write_bytes(b"damaged")  # noqa: SLF001

