@@ -409,7 +409,7 @@ def load_tokenizer_tables(directory: Path) -> tuple[TokenizerTables, int, int] |
         bos, eos, pad, unk, count, hidden, positions = (int(x) for x in data["specials"])
         scores = data["scores"].astype(np.float32)
         normalization = dict(zip(data["codepoints"].tolist(), data["replacements"].tolist()))
-    pieces = (directory / "vocabulary.txt").read_text(encoding="utf-8").split("\n")[:count]
+    pieces = (directory / "vocabulary.txt").read_bytes().decode("utf-8").split("\n")[:count]
     if len(pieces) != count or len(scores) != count:
         return None
     return TokenizerTables(pieces, scores, bos, eos, pad, unk, normalization), hidden, positions
