@@ -10,7 +10,7 @@ Four systems decode the same random token ids with the same random-weight checkp
   batches and CTranslate2 sorting the inputs and splitting them into equal counts: the floor
   the engine's own overhead (token ids to strings and back, batch planning, futures) is
   measured against. The engine cuts its batches to equal estimated work instead
-  (xlcompare/translation/batching.py), so it can beat this floor.
+  (xlcompare/batching.py), so it can beat this floor.
 
 Every system runs in a subprocess of its own, so that its peak resident memory (VmHWM, which
 covers the C++ allocations tracemalloc cannot see) is its own. Every output is forced to
@@ -296,7 +296,7 @@ def worker_throughput(config: dict) -> dict:
             generated = engine.generate_ids(items, beams=beams, min_new_tokens=out_tokens, max_new_tokens=out_tokens)
             return time.perf_counter() - begin, [g.token_ids for g in generated]
     else:
-        from xlcompare.translation.batching import plan_parallel_batches
+        from xlcompare.batching import plan_parallel_batches
         from xlcompare.translation.ctranslate2_engine import DEFAULT_BATCH_TOKENS, split_threads
 
         # The engine's thread layout (parallel single-threaded workers on a few cores) and its
@@ -431,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result))
         return 0
 
-    from xlcompare.translation.ctranslate2_engine import available_cores
+    from xlcompare.batching import available_cores
 
     arch = "quick" if args.quick else args.arch
     family, dimensions = ARCHITECTURES[arch]

@@ -292,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.scan_batch:
         return scan_batch(args)
 
-    from xlcompare.translation.ctranslate2_engine import available_cores
+    from xlcompare.batching import available_cores
 
     threads = args.threads or available_cores()
     load_before = load_average()

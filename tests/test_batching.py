@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from xlcompare.translation.batching import (
+from xlcompare.batching import (
     DECODED_TOKEN_COST,
     MAX_BATCH_SIZE,
     batch_cost,

@@ -28,7 +28,7 @@ from xlcompare.errors import (  # noqa: E402
     ModelNotFoundError,
 )
 from xlcompare.translation import convert  # noqa: E402
-from xlcompare.translation.batching import plan_parallel_batches  # noqa: E402
+from xlcompare.batching import plan_parallel_batches  # noqa: E402
 from xlcompare.translation.ctranslate2_engine import CTranslate2Engine, split_threads  # noqa: E402
 from xlcompare.translation.engine import EngineOutput, TranslationEngine  # noqa: E402
 from xlcompare.translation.hub import LocalModel  # noqa: E402

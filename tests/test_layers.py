@@ -17,6 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "xlcompare"
 # of one rank do not import each other.
 RANKS = {
     "version": 0, "errors": 0, "settings": 0, "views": 0, "lang": 0, "locks": 0,
+    "batching": 1, "ct2": 1,
     "signature": 1,
     "article": 2,
     "segments": 3,

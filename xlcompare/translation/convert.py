@@ -1,89 +1,30 @@
-"""Converting Hugging Face checkpoints to CTranslate2's format, once, into a cache.
+"""Converting Hugging Face translation checkpoints to CTranslate2's format, once, into a cache.
 
     converted = ensure_converted(local_model, "int8")   # a directory ctranslate2.Translator loads
 
-Converted models live under `settings.converted_models_dir()` in one folder per model id,
-revision and quantisation. A conversion is written into a temporary sibling folder and renamed
-into place only when complete, so a crash or Ctrl-C never leaves a half-converted model that a
-later run would load; concurrent runs wait on a lock file instead of converting twice.
+The cache itself (one folder per model, revision and quantisation, written atomically under a
+lock) is `xlcompare.ct2`, which the e5-ct2 embedder shares; this module adds the converter of
+transformers checkpoints.
 """
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
-import logging
-import os
-import re
-import shutil
-import tempfile
-import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from xlcompare import settings
-from xlcompare.errors import MissingDependencyError, ModelLoadError, install_hint
-from xlcompare.locks import exclusive
+from xlcompare.ct2 import (
+    METADATA_NAME,
+    ConvertedModel,
+    Converter,
+    conversion_directory,
+    discard,
+    import_ctranslate2,
+    is_complete,
+)
+from xlcompare.ct2 import ensure_converted as _ensure_converted
+from xlcompare.errors import MissingDependencyError, ModelLoadError
 from xlcompare.translation.hub import LocalModel
-
-log = logging.getLogger(__name__)
-
-# Written last into a conversion: a folder without it is not a finished conversion.
-METADATA_NAME = "xlcompare-conversion.json"
-# Quantisations the converter can store; the Translator may compute in another type.
-QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
-_TEMP_MARK = ".tmp-"
-
-
-@dataclass(frozen=True)
-class ConvertedModel:
-    """A CTranslate2 model directory and where it came from."""
-
-    path: Path
-    model_id: str
-    revision: str
-    quantization: str
-    fresh: bool  # converted by this call, not found in the cache
-    seconds: float  # conversion time when fresh, else 0
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["path"] = str(self.path)
-        return d
-
-
-def import_ctranslate2() -> Any:
-    """ctranslate2, or a MissingDependencyError that says how to install it."""
-    try:
-        import ctranslate2
-    except ImportError as exc:
-        raise MissingDependencyError(
-            f"The ctranslate2 engine needs the optional package ctranslate2: {install_hint('fast')} "
-            f"(or use --engine transformers)."
-        ) from exc
-    return ctranslate2
-
-
-def conversion_directory(model_id: str, revision: str, quantization: str, root: Path | None = None) -> Path:
-    """Where the conversion of `model_id` at `revision` with `quantization` is kept.
-
-    The folder name starts with a readable slug of the model id and ends with a hash of the
-    full key, since a local model's id is an absolute path and two paths may share a name.
-    The converter's major version is part of the key: the format changes between majors.
-    """
-    ctranslate2 = import_ctranslate2()
-    major = ctranslate2.__version__.split(".")[0]
-    key = json.dumps([model_id, revision, quantization, f"ct2-{major}"])
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "--", model_id.strip("/\\")).strip("-.")[-60:] or "model"
-    root = root if root is not None else settings.converted_models_dir()
-    return root / f"{slug}-{quantization}-{digest}"
-
-
-def is_complete(directory: Path) -> bool:
-    return (directory / METADATA_NAME).is_file() and (directory / "model.bin").is_file()
 
 
 def ensure_converted(
@@ -91,64 +32,14 @@ def ensure_converted(
     quantization: str,
     *,
     root: Path | None = None,
-    converter: Any = None,
+    converter: Converter | None = None,
 ) -> ConvertedModel:
     """The converted model for `local`, converting it first if the cache has none.
 
     `converter(source_dir, output_dir, quantization)` does the conversion (default:
     `convert_checkpoint`); tests and benchmarks pass their own to count or time calls.
     """
-    if quantization not in QUANTIZATIONS:
-        raise ModelLoadError(f"Unknown quantisation {quantization!r}; choose one of {', '.join(QUANTIZATIONS)}.")
-    target = conversion_directory(local.model_id, local.revision, quantization, root)
-    if is_complete(target):
-        return ConvertedModel(target, local.model_id, local.revision, quantization, fresh=False, seconds=0.0)
-    try:
-        return _convert_into(target, local, quantization, converter)
-    except OSError as exc:
-        # Most often a cache folder too small for the converted weights (ENOSPC).
-        raise ModelLoadError(
-            f"Cannot convert {local.model_id} for CTranslate2 into {target.parent} "
-            f"({exc.strerror or exc}); free space there (a conversion is about as large as the "
-            "model) or point XLCOMPARE_CACHE_DIR at a larger disk."
-        ) from exc
-
-
-def _convert_into(target: Path, local: LocalModel, quantization: str, converter: Any) -> ConvertedModel:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with exclusive(target.with_name(target.name + ".lock")):
-        # Another run may have finished the same conversion while this one waited.
-        if is_complete(target):
-            return ConvertedModel(target, local.model_id, local.revision, quantization, fresh=False, seconds=0.0)
-        _remove_leftovers(target)
-        started = time.perf_counter()
-        temporary = Path(tempfile.mkdtemp(prefix=target.name + _TEMP_MARK, dir=target.parent))
-        try:
-            log.info("Converting %s to CTranslate2 (%s) into %s; this happens once.", local.model_id, quantization, target)
-            (converter or convert_checkpoint)(local.path, temporary, quantization)
-            seconds = time.perf_counter() - started
-            metadata = {
-                "model_id": local.model_id,
-                "revision": local.revision,
-                "quantization": quantization,
-                "source": str(local.path),
-                "ctranslate2": import_ctranslate2().__version__,
-                "converted_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "seconds": round(seconds, 3),
-            }
-            (temporary / METADATA_NAME).write_text(json.dumps(metadata, indent=2), encoding="utf-8")
-            os.replace(temporary, target)
-        except BaseException:
-            shutil.rmtree(temporary, ignore_errors=True)
-            raise
-    log.info("Converted %s in %.1f s.", local.model_id, seconds)
-    return ConvertedModel(target, local.model_id, local.revision, quantization, fresh=True, seconds=seconds)
-
-
-def discard(converted: ConvertedModel) -> None:
-    """Remove a conversion that turned out unusable, so that the next run converts again."""
-    with exclusive(converted.path.with_name(converted.path.name + ".lock")):
-        shutil.rmtree(converted.path, ignore_errors=True)
+    return _ensure_converted(local, quantization, converter=converter or convert_checkpoint, root=root)
 
 
 def convert_checkpoint(source: Path, output: Path, quantization: str) -> None:
@@ -187,13 +78,7 @@ def _quiet_transformers(transformers: Any) -> Iterator[None]:
             hf_logging.enable_progress_bar()
 
 
-def _remove_leftovers(target: Path) -> None:
-    """Temporary folders of interrupted conversions of this key (we hold its lock, so none
-    is in progress), and an incomplete folder at the target from a foreign tool."""
-    for leftover in target.parent.glob(target.name + _TEMP_MARK + "*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-    if target.exists():
-        shutil.rmtree(target, ignore_errors=True)
-
-
-__all__ = ["ConvertedModel", "conversion_directory", "convert_checkpoint", "discard", "ensure_converted", "import_ctranslate2"]
+__all__ = [
+    "METADATA_NAME", "ConvertedModel", "conversion_directory", "convert_checkpoint", "discard",
+    "ensure_converted", "import_ctranslate2", "is_complete",
+]

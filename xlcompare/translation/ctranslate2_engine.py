@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import warnings
 from collections.abc import Sequence
 from dataclasses import replace
@@ -23,7 +22,7 @@ from typing import Any
 
 from xlcompare.errors import ModelLoadError
 from xlcompare.translation import convert
-from xlcompare.translation.batching import expected_output_lengths, plan_parallel_batches
+from xlcompare.batching import available_cores, expected_output_lengths, plan_parallel_batches
 from xlcompare.translation.engine import EngineOutput, GeneratedIds
 from xlcompare.translation.presets import ModelSpec, detect_family, read_json_object, resolve_model
 from xlcompare.translation.tokenizer_rules import TokenizerRules, model_input_limit
@@ -310,14 +309,6 @@ def split_threads(threads: int) -> tuple[int, int]:
     return threads // 2, 2
 
 
-def available_cores() -> int:
-    """Cores this process may run on (a container's CPU set, not the host's core count)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # pragma: no cover - macOS, Windows
-        return max(1, os.cpu_count() or 1)
-
-
 # The tokenizer class of each family, loaded directly: AutoTokenizer reads the model's config
 # through transformers' configuration code, which imports torch (about 200 MB and seconds of
 # start-up) that CTranslate2 does not need once the model is converted.
@@ -365,7 +356,6 @@ def _read_vocabulary(directory: Path) -> list[str]:
 
 __all__ = [
     "CTranslate2Engine",
-    "available_cores",
     "default_compute_type",
     "pick_ct2_device",
     "split_threads",

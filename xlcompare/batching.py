@@ -1,12 +1,14 @@
-"""Grouping a job's inputs into decoding batches.
+"""Grouping a job's inputs into batches, and the cores to run them on.
 
-`plan_batches` serves one decoder working through batches in turn: sorted by length, each
-batch as large as a padded-token budget allows. `plan_parallel_batches` serves several
+Shared by the translation engines and the e5-ct2 embedder. `plan_batches` serves one decoder
+working through batches in turn: sorted by length, each batch as large as a padded-token budget
+allows. `plan_parallel_batches` serves several
 workers decoding at once (the CTranslate2 engine on a CPU), where a job takes as long as its
 slowest worker, so the batches are also cut to equal estimated cost.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 MAX_BATCH_SIZE = 256
@@ -134,10 +136,21 @@ def _cut(
     return batches
 
 
+
+
+def available_cores() -> int:
+    """Cores this process may run on (a container's CPU set, not the host's core count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
 __all__ = [
     "DECODED_TOKEN_COST",
     "MAX_BATCH_SIZE",
     "batch_cost",
+    "available_cores",
     "expected_output_lengths",
     "plan_batches",
     "plan_parallel_batches",
