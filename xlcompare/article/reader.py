@@ -68,7 +68,24 @@ def load_article(
         decoded, used_encoding = decode_with(data, name, encoding)
     else:
         decoded, used_encoding = decode_bytes(data, name)
+    return article_from_text(
+        decoded, name=name, source_format=source_format, language=language, encoding=used_encoding
+    )
 
+
+def article_from_text(
+    decoded: str,
+    *,
+    name: str,
+    source_format: str = "text",
+    language: str | None = None,
+    encoding: str = "utf-8",
+) -> Article:
+    """An `Article` from text already decoded (a file's contents, a JSONL record's field).
+
+    `source_format` is "text", "markdown" or "html"; `name` is used in messages and as the
+    article's path. Language, furniture, title and date are found as `load_article` finds them.
+    """
     html = None
     if source_format == "html":
         html = extract_html_text(decoded)
@@ -133,7 +150,7 @@ def load_article(
         path=name,
         title=title,
         date=date,
-        encoding=used_encoding,
+        encoding=encoding,
         source_format=source_format,
         blocks=blocks,
         detected_language=detected,
