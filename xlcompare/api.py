@@ -28,11 +28,11 @@ def load_article(
     return _load(path, language=language, encoding=encoding)
 
 
-def segment(article: Article) -> list[Segment]:
-    """Split an article into sentences with exact character offsets."""
+def segment(article: Article, *, split: str = "sentences") -> list[Segment]:
+    """Split an article into sentences (or, split="lines", lines) with exact character offsets."""
     from xlcompare.segments import segment_article
 
-    return segment_article(article)
+    return segment_article(article, split=split)
 
 
 def load_engine(
@@ -59,11 +59,11 @@ def load_engine(
     )
 
 
-def untranslated(article: Article) -> TranslatedArticle:
+def untranslated(article: Article, *, split: str = "sentences") -> TranslatedArticle:
     """An article with its segments and no translations (for `--no-translate`)."""
     from xlcompare.translation.model import TranslatedArticle
 
-    segments = segment(article)
+    segments = segment(article, split=split)
     return TranslatedArticle(article, segments, {}, signature=make_signature({}))
 
 
@@ -79,6 +79,7 @@ def translate(
     include_boilerplate: bool = False,
     confidence: bool | str | Any = DEFAULT_EMBEDDER,
     progress: Callable[[int, int], None] | None = None,
+    split: str = "sentences",
     **options: Any,
 ) -> TranslatedArticle:
     """Segment an article and translate every (non-boilerplate) segment into English.
@@ -92,7 +93,7 @@ def translate(
     from xlcompare.translation.pipeline import translate_segments
 
     t0 = time.perf_counter()
-    segments = segment(article)
+    segments = segment(article, split=split)
     t1 = time.perf_counter()
     if isinstance(model, str):
         eng = load_engine(
