@@ -11,6 +11,7 @@ from xlcompare.signature import make_signature
 if TYPE_CHECKING:
     from xlcompare.article.model import Article
     from xlcompare.comparison.model import Comparison
+    from xlcompare.corpus.model import CorpusResult
     from xlcompare.segments.model import Segment
     from xlcompare.translation.engine import TranslationEngine
     from xlcompare.translation.model import TranslatedArticle
@@ -157,3 +158,15 @@ def compare(
     return compare_articles(
         sides[0], sides[1], embedder=emb, alignment_options=alignment_options or None
     )
+
+
+def compare_corpus(
+    left: str | Path, right: str | Path, outdir: str | Path | None = None, **options: Any
+) -> CorpusResult:
+    """Match the articles of two folders (or JSONL files) that report the same story and
+    compare every matched pair; with `outdir`, write matches.jsonl, corpus.json, index.html
+    and pairs/ there. Options: see `xlcompare.corpus.compare_corpus` (translate=False,
+    model, embedder, split, max_days, backend="local"|"ray", workers, ...)."""
+    from xlcompare.corpus import compare_corpus as _compare_corpus
+
+    return _compare_corpus(left, right, outdir, **options)
