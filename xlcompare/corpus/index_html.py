@@ -20,7 +20,8 @@ INDEX_CSS = """
 .xlc table.stories th,.xlc table.stories td{border-bottom:1px solid var(--line);padding:7px 9px;
 text-align:start;vertical-align:top;overflow-wrap:anywhere}
 .xlc table.stories th{background:var(--soft);font-size:.8rem}
-.xlc table.stories th.num,.xlc table.stories td.num{width:110px;text-align:center}
+.xlc table.stories th.num,.xlc table.stories td.num{width:150px;text-align:center}
+.xlc table.stories th.story,.xlc table.stories td.story{width:60px;text-align:center}
 .xlc tr.story-start td{border-top:2px solid var(--ink)}
 .xlc .t-en{color:#343a40;font-size:.86rem;margin-top:2px}
 .xlc .aid{color:var(--muted);font:.75rem/1.4 ui-monospace,"DejaVu Sans Mono",monospace}
@@ -57,12 +58,12 @@ def render_stories(result: CorpusResult, *, links: bool = True) -> str:
                 report = f'<a href="{esc(m.report)}">comparison</a>'
             rows.append(
                 f'<tr class="{"story-start" if position == 0 else "story"}" id="match-{index}">'
-                f'<td class="num">{story.id + 1 if position == 0 else ""}</td>'
+                f'<td class="story">{story.id + 1 if position == 0 else ""}</td>'
                 f"<td>{_title(m.left)}</td><td>{esc(m.left.date or '')}</td>"
                 f"<td>{_title(m.right)}</td><td>{esc(m.right.date or '')}</td>"
                 f'<td class="num"><b>{m.score:.2f}</b>{_share(m)}</td><td>{report}</td></tr>'
             )
-    head = ("<tr><th class=\"num\">story</th><th>left article</th><th style=\"width:96px\">date</th>"
+    head = ("<tr><th class=\"story\">story</th><th>left article</th><th style=\"width:96px\">date</th>"
             "<th>right article</th><th style=\"width:96px\">date</th><th class=\"num\">score</th>"
             "<th style=\"width:110px\">report</th></tr>")
     return f'<table class="stories"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
@@ -73,7 +74,7 @@ def render_unmatched(result: CorpusResult) -> str:
     for side in ("left", "right"):
         articles = result.unmatched(side)
         items = "".join(
-            f"<li>{_title(a)}<span class=\"muted\"> · {esc(a.date or 'no date')} · "
+            f"<li>{_title(a)}<span class=\"muted\">{esc(a.date or 'no date')} · "
             f"{esc(language_name(a.language))} · {a.sentences} sentences</span></li>"
             for a in articles
         )
@@ -118,6 +119,13 @@ def render_fragment(result: CorpusResult, *, links: bool = False) -> str:
     )
 
 
+def _date_rule(result: CorpusResult) -> str:
+    days = result.settings.get("max_days")
+    if not days:
+        return "Publication dates did not limit matching."
+    return f"Only articles published at most {days} days apart were compared (when both dates are known)."
+
+
 def render_page(result: CorpusResult) -> str:
     """The full index.html (a str; write it as UTF-8)."""
     title = f"xlcompare corpus: {result.left_input} ↔ {result.right_input}"
@@ -125,9 +133,8 @@ def render_page(result: CorpusResult) -> str:
     body = [
         f"<h1>{esc(title)}</h1>",
         f'<p class="sub">Articles of the left input matched to articles of the right input that '
-        f"report the same story, by sentences they share. Score: share of the shorter article's "
-        f"sentences linked to the other. Dates limit candidates to {result.settings.get('max_days')} days apart "
-        f"(0: no limit).</p>",
+        f"report the same story, by the sentences they share. Score: share of the shorter "
+        f"article's sentences linked to the other. {_date_rule(result)}</p>",
         '<nav class="toc"><a href="#stories">Stories</a><a href="#unmatched">Unmatched</a>'
         '<a href="#bad">Bad articles</a></nav>',
         '<h2 id="stories">Stories</h2>', render_summary(result), render_stories(result),

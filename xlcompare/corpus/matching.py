@@ -15,9 +15,13 @@ works in two steps, and its memory never grows with (left articles x right artic
    known, are the candidate pairs.
 2. **Sentence evidence**, on candidate pairs only, with the sentence vectors as they are. A
    sentence links to a sentence of the candidate article when each is the other's best there
-   and their ratio margin reaches `threshold`: their cosine over the mean cosine of each one's
-   `k` nearest neighbours in a fixed random sample of `background` sentences of the other side
-   (bitext mining's margin; the sample keeps it cheap and the same for every pair). A pair
+   and their margin reaches `threshold`. The margin is bitext mining's (Artetxe & Schwenk
+   2019), measured against a fixed random sample of `background` sentences of the other side:
+   the pair's cosine minus the mean cosine of each sentence's `k` nearest neighbours in that
+   sample, divided by the standard deviation of each one's cosines with the sample (both
+   averaged over the two sentences). Dividing by the spread makes the threshold mean the same
+   for an embedder whose unrelated sentences sit at cosine 0.8 +- 0.03 (E5) and one whose sit
+   at 0 +- 0.05 (random vectors), where a ratio margin would divide by almost nothing. A pair
    matches when it has at least `min_shared` links covering at least `min_coverage` of the
    shorter article. Pairs are decided one by one, so one article may match several (a story
    split in two) or none.
@@ -36,14 +40,14 @@ import numpy as np
 Progress = Callable[[int, int], None]
 
 NO_DATE = np.iinfo(np.int64).min
-MATCHING_METHOD = "centred-doc-knn/sentence-margin-links/1"
+MATCHING_METHOD = "centred-doc-knn/sentence-z-margin-links/1"
 
 # Tuned on benchmarks/bench_corpus.py seed 0 (see README, "Corpus"); reported on other seeds.
 DEFAULT_MAX_DAYS = 14
 DEFAULT_CANDIDATES = 10
 DEFAULT_K = 4
 DEFAULT_BACKGROUND = 2048
-DEFAULT_THRESHOLD = 1.02
+DEFAULT_THRESHOLD = 1.0
 DEFAULT_MIN_SHARED = 2
 DEFAULT_MIN_COVERAGE = 0.1
 DEFAULT_BLOCK_SIZE = 1024
@@ -219,19 +223,23 @@ def _merge_top(
     best[rows] = np.take_along_axis(cand_ids, order, axis=1)
 
 
-def neighbourhood_means(
+def background_statistics(
     queries: np.ndarray, sample: np.ndarray, k: int, block_size: int = 8192
-) -> np.ndarray:
-    """Mean cosine of each query row's k nearest rows of `sample`, block by block."""
-    out = np.zeros(len(queries), dtype=np.float32)
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each query row: the mean cosine of its k nearest rows of `sample`, and the standard
+    deviation of its cosines with all of `sample`; block by block."""
+    means = np.zeros(len(queries), dtype=np.float32)
+    spreads = np.ones(len(queries), dtype=np.float32)
     k = min(k, len(sample))
     if k == 0:
-        return out
+        return means, spreads
     for start in range(0, len(queries), block_size):
         sims = queries[start : start + block_size] @ sample.T
         top = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:]
-        out[start : start + block_size] = top.mean(axis=1)
-    return out
+        means[start : start + block_size] = top.mean(axis=1)
+        spreads[start : start + block_size] = sims.std(axis=1) if sims.shape[1] > 1 else 1.0
+    np.maximum(spreads, 1e-6, out=spreads)
+    return means, spreads
 
 
 def _sample_rows(side: SideVectors, size: int, seed: int) -> np.ndarray:
@@ -257,8 +265,10 @@ def match_articles(
         left_docs, right_docs, left.dates, right.dates, settings,
         left.sizes() == 0, right.sizes() == 0,
     )
-    left_means = neighbourhood_means(left.vectors, _sample_rows(right, settings.background, settings.seed), settings.k)
-    right_means = neighbourhood_means(right.vectors, _sample_rows(left, settings.background, settings.seed + 1), settings.k)
+    left_background = background_statistics(
+        left.vectors, _sample_rows(right, settings.background, settings.seed), settings.k)
+    right_background = background_statistics(
+        right.vectors, _sample_rows(left, settings.background, settings.seed + 1), settings.k)
     matches: list[ArticleMatch] = []
     firsts = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]]) if len(pairs) else []
     bounds = list(firsts) + [len(pairs)]
@@ -267,7 +277,7 @@ def match_articles(
     for step, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:])):
         a = int(pairs[start, 0])
         rights = pairs[start:stop, 1]
-        matches += _check_pairs(a, rights, left, right, left_means, right_means, settings)
+        matches += _check_pairs(a, rights, left, right, left_background, right_background, settings)
         if progress:
             progress(step + 1, len(bounds) - 1)
     return matches
@@ -278,22 +288,22 @@ def _check_pairs(
     rights: np.ndarray,
     left: SideVectors,
     right: SideVectors,
-    left_means: np.ndarray,
-    right_means: np.ndarray,
+    left_background: tuple[np.ndarray, np.ndarray],
+    right_background: tuple[np.ndarray, np.ndarray],
     settings: MatchSettings,
 ) -> list[ArticleMatch]:
     """The sentence-level check of left article `a` against each of its candidates."""
     rows = left.rows(a)
-    a0 = left.offsets[a]
-    mean_a = left_means[a0 : a0 + len(rows)]
+    a0, a1 = left.offsets[a], left.offsets[a + 1]
+    mean_a, spread_a = left_background[0][a0:a1, None], left_background[1][a0:a1, None]
     found = []
     for b in rights.tolist():
         cols = right.rows(b)
         if not len(rows) or not len(cols):
             continue
-        b0 = right.offsets[b]
-        cos = rows @ cols.T
-        margin = cos / np.maximum((mean_a[:, None] + right_means[b0 : b0 + len(cols)][None, :]) / 2, 1e-3)
+        b0, b1 = right.offsets[b], right.offsets[b + 1]
+        mean_b, spread_b = right_background[0][None, b0:b1], right_background[1][None, b0:b1]
+        margin = (rows @ cols.T - (mean_a + mean_b) / 2) / ((spread_a + spread_b) / 2)
         best_right = margin.argmax(axis=1)
         best_left = margin.argmax(axis=0)
         i = np.arange(len(rows))

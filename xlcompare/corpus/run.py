@@ -183,6 +183,7 @@ def compare_corpus(
     finally:
         runner.close()
 
+    stats["computed"] = dict(store.writes)
     result = CorpusResult(
         left_input=str(left), right_input=str(right),
         left=[a.entry for a in sides["left"]], right=[a.entry for a in sides["right"]],

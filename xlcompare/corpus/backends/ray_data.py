@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import os
+import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -192,10 +194,21 @@ class RayBackend:
         else:
             self._started = False
         self.workers = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        # Ray Data logs every stage's progress at INFO when stderr is not a terminal; keep
+        # that for --verbose. On a terminal it draws a bar per stage, which is wanted.
+        context = ray.data.DataContext.get_current()
+        context.enable_progress_bars = sys.stderr.isatty()
+        if not logging.getLogger("xlcompare").isEnabledFor(logging.INFO):
+            logging.getLogger("ray.data").setLevel(logging.WARNING)
         self._embed_stage: EmbedStage | None = None
 
     def _actors(self) -> int:
         return max(1, self.workers)
+
+    def _pool(self) -> Any:
+        import ray.data
+
+        return ray.data.ActorPoolStrategy(size=self._actors())
 
     def prepare(self, rows: Sequence[PrepareRow]) -> Iterator[StageResult]:
         import ray.data
@@ -218,9 +231,9 @@ class RayBackend:
         ds = ds.map_batches(read_batch, batch_size=READ_BATCH, fn_kwargs={"settings": settings},
                             batch_format="numpy")
         if settings.translate:
-            ds = ds.map_batches(TranslateActor, batch_size=TRANSLATE_BATCH, concurrency=self._actors(),
+            ds = ds.map_batches(TranslateActor, batch_size=TRANSLATE_BATCH, compute=self._pool(),
                                 fn_constructor_kwargs={"settings": settings}, batch_format="numpy")
-        ds = ds.map_batches(EmbedActor, batch_size=EMBED_BATCH, concurrency=self._actors(),
+        ds = ds.map_batches(EmbedActor, batch_size=EMBED_BATCH, compute=self._pool(),
                             fn_constructor_kwargs={"settings": settings}, batch_format="numpy")
         self.progress("prepare", 0, len(items))
         done = 0
@@ -246,7 +259,7 @@ class RayBackend:
             for i, job in enumerate(jobs)
         ]
         ds = ray.data.from_items(items, override_num_blocks=min(len(items), 4 * self._actors()))
-        ds = ds.map_batches(CompareActor, batch_size=1, concurrency=self._actors(),
+        ds = ds.map_batches(CompareActor, batch_size=1, compute=self._pool(),
                             fn_constructor_kwargs={"settings": self.settings}, batch_format="numpy")
         self.progress("compare", 0, len(items))
         done = 0
