@@ -102,6 +102,15 @@ def test_split_lines_reads_one_segment_per_line(tmp_path):
     assert read_key(source, CorpusSettings(split="lines")) != read_key(source, CorpusSettings())
 
 
+def test_encoding_reads_legacy_files(tmp_path):
+    folder = write_left(tmp_path / "left")
+    legacy = next(s for s in list_sources(folder, "left") if s.id == "legacy.txt")
+    assert "Windows-1256" in read_article(legacy, CorpusSettings())["error"]
+    record = read_article(legacy, CorpusSettings(encoding="cp1256"))
+    assert "error" not in record and record["article"]["language"] == "fa"
+    assert read_key(legacy, CorpusSettings(encoding="cp1256")) != read_key(legacy, CorpusSettings())
+
+
 # --- the stage store ------------------------------------------------------------------------
 
 
@@ -322,7 +331,7 @@ def test_adding_an_article_redoes_only_that_article(corpus_run, corpus_inputs, t
     _, outdir = corpus_run
     shutil.copytree(outdir, tmp_path / "out")
     left = shutil.copytree(corpus_inputs[0], tmp_path / "hindi")
-    (left / "new.md").write_text("---\ntitle: नई खबर\n---\n\n" + " ".join(STORY_A["hi"][:2]) + "\n", encoding="utf-8")
+    (left / "new.md").write_text("---\ntitle: नई खबर\n---\n\n" + " ".join(STORY_A["hi"][1:]) + "\n", encoding="utf-8")
     result = compare_corpus(left, corpus_inputs[1], tmp_path / "out", translate=False, workers=1)
     assert result.stats["prepared"] == 1
     assert result.stats["computed"]["embed"] == 1

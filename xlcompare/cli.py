@@ -358,6 +358,9 @@ def corpus(
         "(when both dates are known); 0: dates do not limit matching.")] = 14,
     left_lang: Annotated[str, typer.Option("--left-lang", help="Language of every LEFT article, or auto.")] = "auto",
     right_lang: Annotated[str, typer.Option("--right-lang", help="Language of every RIGHT article, or auto.")] = "auto",
+    encoding: Annotated[
+        Optional[str], typer.Option("--encoding", help="Force the encoding of article files (e.g. cp1256).")
+    ] = None,
     backend: Annotated[Backend, typer.Option(
         "--backend", help="local: a process pool on this machine; ray: a Ray Data pipeline "
         "(pip install 'xlcompare\\[ray]').")] = Backend.local,
@@ -389,7 +392,7 @@ def corpus(
                 left, right, outdir, translate=do_translate, model=model, engine=engine.value,
                 device=device.value, beams=beams, embedder=embedder, split=split.value,
                 max_days=max_days, left_language=None if left_lang == "auto" else left_lang,
-                right_language=None if right_lang == "auto" else right_lang,
+                right_language=None if right_lang == "auto" else right_lang, encoding=encoding,
                 backend=backend.value, workers=workers, ray_address=ray_address,
                 offline=offline or None, progress=progress,
             )

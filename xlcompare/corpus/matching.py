@@ -47,9 +47,9 @@ DEFAULT_MAX_DAYS = 14
 DEFAULT_CANDIDATES = 10
 DEFAULT_K = 4
 DEFAULT_BACKGROUND = 2048
-DEFAULT_THRESHOLD = 1.0
+DEFAULT_THRESHOLD = 1.75
 DEFAULT_MIN_SHARED = 2
-DEFAULT_MIN_COVERAGE = 0.1
+DEFAULT_MIN_COVERAGE = 0.15
 DEFAULT_BLOCK_SIZE = 1024
 
 
@@ -146,7 +146,9 @@ def document_vectors(side: SideVectors) -> np.ndarray:
     sums = np.zeros((len(side), dim), dtype=np.float64)
     filled = sizes > 0
     if len(side.vectors):
-        sums[filled] = np.add.reduceat(side.vectors, side.offsets[:-1][filled], axis=0, dtype=np.float64)
+        # float32 sums of ~20 unit rows lose nothing that matters; asking reduceat for float64
+        # would first copy the whole (N, dim) array to float64.
+        sums[filled] = np.add.reduceat(side.vectors, side.offsets[:-1][filled], axis=0)
     side_mean = sums.sum(axis=0) / max(1, len(side.vectors))
     docs = (sums / np.maximum(sizes, 1)[:, None] - side_mean).astype(np.float32)
     docs[~filled] = 0
@@ -226,27 +228,36 @@ def _merge_top(
 def background_statistics(
     queries: np.ndarray, sample: np.ndarray, k: int, block_size: int = 8192
 ) -> tuple[np.ndarray, np.ndarray]:
-    """For each query row: the mean cosine of its k nearest rows of `sample`, and the standard
-    deviation of its cosines with all of `sample`; block by block."""
+    """For each query row: the mean cosine of its k nearest rows of `sample` after the nearest
+    one, and the standard deviation of its cosines with the rest of `sample`; block by block.
+
+    The nearest row is left out because it may be the query's own counterpart: in a corpus
+    smaller than the sample, every counterpart is in it, and would lower the margin of exactly
+    the links that matter (the aligner's background leaves it out for the same reason).
+    """
     means = np.zeros(len(queries), dtype=np.float32)
     spreads = np.ones(len(queries), dtype=np.float32)
-    k = min(k, len(sample))
-    if k == 0:
+    k = min(k, len(sample) - 1)
+    if k < 1:
         return means, spreads
     for start in range(0, len(queries), block_size):
         sims = queries[start : start + block_size] @ sample.T
-        top = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:]
-        means[start : start + block_size] = top.mean(axis=1)
-        spreads[start : start + block_size] = sims.std(axis=1) if sims.shape[1] > 1 else 1.0
+        top = np.partition(sims, sims.shape[1] - k - 1, axis=1)
+        means[start : start + block_size] = top[:, -k - 1 : -1].mean(axis=1)
+        spreads[start : start + block_size] = top[:, :-1].std(axis=1)
     np.maximum(spreads, 1e-6, out=spreads)
     return means, spreads
 
 
 def _sample_rows(side: SideVectors, size: int, seed: int) -> np.ndarray:
-    if len(side.vectors) <= size:
-        return side.vectors.copy()
-    rng = np.random.default_rng(seed)
-    return side.vectors[np.sort(rng.choice(len(side.vectors), size, replace=False))]
+    """Up to `size` distinct rows of the side, drawn at random (the same rows on every run).
+    Repeated rows (one sentence in several articles, a wire story printed twice) count once, so
+    that a sentence's counterparts cannot fill its neighbourhood."""
+    rows = side.vectors
+    if len(rows) > size:
+        rng = np.random.default_rng(seed)
+        rows = rows[np.sort(rng.choice(len(rows), size, replace=False))]
+    return np.unique(rows, axis=0)
 
 
 def match_articles(

@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 PAIR_STAGE = "pair/1"
+PAIR_CHUNK = 256
 
 
 class _Article:
@@ -71,6 +72,7 @@ def compare_corpus(
     max_days: int = 14,
     left_language: str | None = None,
     right_language: str | None = None,
+    encoding: str | None = None,
     backend: str = "local",
     workers: int | None = None,
     ray_address: str | None = None,
@@ -94,6 +96,7 @@ def compare_corpus(
         translate=translate, model=model, engine=engine, device=device, beams=beams,
         offline=offline, embedder=embedder if isinstance(embedder, str) else embedder.name,
         split=split, left_language=_language(left_language), right_language=_language(right_language),
+        encoding=encoding,
     )
     matching = match_settings or MatchSettings(max_days=max_days)
     if match_settings is not None and max_days != matching.max_days:
@@ -119,10 +122,11 @@ def compare_corpus(
             for stage, index, result in runner.prepare(pending):
                 article = articles[index]
                 if stage == "read":
-                    reads[index] = result
                     store.put_json("read", article.read_key, result)
                     if "error" in result:
                         _finish(article, result, None, None, settings)
+                    else:
+                        reads[index] = result
                 elif stage == "translate":
                     translations[index] = result
                     job = translate_job(reads[index], settings)
@@ -132,7 +136,7 @@ def compare_corpus(
                     job = embed_job(reads[index], translations.get(index), settings)
                     article.embed_key = embed_key(job, embedder_signature)
                     store.put_arrays("embed", article.embed_key, result)
-                    _finish(article, reads[index], translations.get(index), result, settings)
+                    _finish(article, reads.pop(index), translations.pop(index, None), result, settings)
         missing = [a.source.location for a in articles if a.entry is None]
         if missing:
             raise RuntimeError(f"the {runner.name} backend returned no result for {missing[0]}")
@@ -174,12 +178,17 @@ def compare_corpus(
             todo = [i for i, key in enumerate(pair_keys)
                     if not (store.has("pair", key, "html") and store.has("pair", key, "json"))]
             stats["compared"] = len(todo)
-            jobs = [_pair_job(by_entry[id(matches[i].left)], by_entry[id(matches[i].right)], store)
-                    for i in todo]
-            for position, (html_text, json_text) in runner.compare(jobs):
-                key = pair_keys[todo[position]]
-                store.put_text("pair", key, "json", json_text)
-                store.put_text("pair", key, "html", html_text)
+            report("compare", 0, len(todo))
+            # In chunks: a job carries both articles' records and vectors.
+            for first in range(0, len(todo), PAIR_CHUNK):
+                chunk = todo[first : first + PAIR_CHUNK]
+                jobs = [_pair_job(by_entry[id(matches[i].left)], by_entry[id(matches[i].right)], store)
+                        for i in chunk]
+                for done, (position, (html_text, json_text)) in enumerate(runner.compare(jobs), first + 1):
+                    key = pair_keys[chunk[position]]
+                    store.put_text("pair", key, "json", json_text)
+                    store.put_text("pair", key, "html", html_text)
+                    report("compare", done, len(todo))
     finally:
         runner.close()
 
@@ -351,6 +360,7 @@ def _settings_dict(settings: CorpusSettings, matching: MatchSettings) -> dict[st
         "max_days": matching.max_days,
         "left_language": settings.left_language,
         "right_language": settings.right_language,
+        "encoding": settings.encoding,
     }
 
 

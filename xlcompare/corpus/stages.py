@@ -53,6 +53,7 @@ class CorpusSettings:
     split: str = "sentences"
     left_language: str | None = None  # None: detect per article
     right_language: str | None = None
+    encoding: str | None = None  # force a codec for files (JSONL is always UTF-8)
 
     def language_for(self, side: str) -> str | None:
         return self.left_language if side == "left" else self.right_language
@@ -70,13 +71,13 @@ def read_key(source: Any, settings: CorpusSettings) -> str:
 
     return stage_key(
         READ_STAGE, source.digest, source.source_format, settings.language_for(source.side),
-        settings.split, SPLITTER_ID, __version__,
+        settings.split, settings.encoding if source.record is None else None, SPLITTER_ID, __version__,
     )
 
 
 def read_article(source: Any, settings: CorpusSettings) -> dict[str, Any]:
     """Read and segment one source; a bad article gives {"error": message}, never raises."""
-    from xlcompare.article.decode import decode_bytes
+    from xlcompare.article.decode import decode_bytes, decode_with
     from xlcompare.article.metadata import parse_date
     from xlcompare.article.reader import article_from_text
     from xlcompare.segments import segment_article
@@ -88,7 +89,11 @@ def read_article(source: Any, settings: CorpusSettings) -> dict[str, Any]:
     language = settings.language_for(source.side)
     try:
         if source.record is None:
-            decoded, encoding = decode_bytes(source.read_bytes(), source.location)
+            data = source.read_bytes()
+            if settings.encoding:
+                decoded, encoding = decode_with(data, source.location, settings.encoding)
+            else:
+                decoded, encoding = decode_bytes(data, source.location)
             article = article_from_text(
                 decoded, name=source.location, source_format=source.source_format,
                 language=language, encoding=encoding,

@@ -3,7 +3,8 @@
 A backend gets the articles that still miss a stage result (`PrepareRow`: the source plus
 whatever records the stage store already had) and yields each stage's result as soon as it
 has it, as `(stage, row index, result)`; the driver files it in the stage store at once, so an
-interrupted run keeps everything finished. Matching runs in the driver whatever the backend.
+interrupted run keeps everything finished. `compare` yields `(job position, (html, json))` for
+pair comparisons, in any order. Matching runs in the driver whatever the backend.
 
     BACKENDS = {"local": process pool over articles, "ray": Ray Data pipeline}
 """

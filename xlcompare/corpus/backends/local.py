@@ -27,6 +27,8 @@ from xlcompare.corpus.stages import (
 # Articles per translation call: large enough to batch well, small enough that a crash loses
 # little and the progress bar moves.
 TRANSLATE_CHUNK = 32
+# Articles taken through read -> translate -> embed together.
+PREPARE_CHUNK = 256
 
 _worker_embed: EmbedStage | None = None
 
@@ -92,47 +94,57 @@ class LocalBackend:
 
     # -- stages ------------------------------------------------------------------------
     def prepare(self, rows: Sequence[PrepareRow]) -> Iterator[StageResult]:
+        # Stage after stage within chunks of articles, so that memory holds one chunk's texts
+        # (an HTML article's record with its offset maps is large), not the whole corpus's.
         settings = self.settings
-        to_read = [row for row in rows if row.read is None]
-        if to_read:
-            self.progress("read", 0, len(to_read))
-            items = [(row.source, settings) for row in to_read]
-            for done, (row, record) in enumerate(zip(to_read, self._map(_read_task, _read_task, items)), 1):
-                row.read = record
-                yield "read", row.index, record
-                self.progress("read", done, len(to_read))
+        totals = {"read": sum(row.read is None for row in rows), "translate": 0, "embed": 0}
+        done = dict.fromkeys(totals, 0)
+        for start in range(0, len(rows), PREPARE_CHUNK):
+            chunk = rows[start : start + PREPARE_CHUNK]
+            to_read = [row for row in chunk if row.read is None]
+            if to_read:
+                self.progress("read", done["read"], totals["read"])
+                items = [(row.source, settings) for row in to_read]
+                for row, record in zip(to_read, self._map(_read_task, _read_task, items)):
+                    row.read = record
+                    yield "read", row.index, record
+                    done["read"] += 1
+                    self.progress("read", done["read"], totals["read"])
 
-        jobs = [(row, translate_job(row.read, settings)) for row in rows if row.translate is None]
-        jobs = [(row, job) for row, job in jobs if job is not None]
-        if jobs:
-            self.progress("translate", 0, len(jobs))
-            if self.translate_stage is None:
-                self.translate_stage = TranslateStage(settings)
-            for start in range(0, len(jobs), TRANSLATE_CHUNK):
-                chunk = jobs[start : start + TRANSLATE_CHUNK]
-                records = self.translate_stage([job for _, job in chunk])
-                for (row, _), record in zip(chunk, records):
-                    row.translate = record
-                    yield "translate", row.index, record
-                self.progress("translate", start + len(chunk), len(jobs))
+            jobs = [(row, translate_job(row.read, settings)) for row in chunk if row.translate is None]
+            jobs = [(row, job) for row, job in jobs if job is not None]
+            embeds = [row for row in chunk if "error" not in row.read]
+            # Later chunks' counts are not known before they are read; the totals grow.
+            totals["translate"] += len(jobs)
+            totals["embed"] += len(embeds)
+            if jobs:
+                self.progress("translate", done["translate"], totals["translate"])
+                if self.translate_stage is None:
+                    self.translate_stage = TranslateStage(settings)
+                for first in range(0, len(jobs), TRANSLATE_CHUNK):
+                    batch = jobs[first : first + TRANSLATE_CHUNK]
+                    for (row, _), record in zip(batch, self.translate_stage([job for _, job in batch])):
+                        row.translate = record
+                        yield "translate", row.index, record
+                    done["translate"] += len(batch)
+                    self.progress("translate", done["translate"], totals["translate"])
 
-        embeds = [(row, embed_job(row.read, row.translate, settings)) for row in rows]
-        embeds = [(row, job) for row, job in embeds if job is not None]
-        if embeds:
-            self.progress("embed", 0, len(embeds))
-            results = self._map(_embed_task, lambda job: self.embed_stage([job])[0], [job for _, job in embeds])
-            for done, ((row, _), arrays) in enumerate(zip(embeds, results), 1):
-                yield "embed", row.index, arrays
-                self.progress("embed", done, len(embeds))
+            if embeds:
+                self.progress("embed", done["embed"], totals["embed"])
+                embed_jobs = [embed_job(row.read, row.translate, settings) for row in embeds]
+                results = self._map(_embed_task, lambda job: self.embed_stage([job])[0], embed_jobs)
+                for row, arrays in zip(embeds, results):
+                    yield "embed", row.index, arrays
+                    done["embed"] += 1
+                    self.progress("embed", done["embed"], totals["embed"])
+            for row in chunk:
+                row.read = row.translate = None  # the driver has them; free the chunk
 
     def compare(self, jobs: Sequence[PairJob]) -> Iterator[tuple[int, tuple[str, str]]]:
         if not jobs:
             return
-        self.progress("compare", 0, len(jobs))
         results = self._map(_compare_task, lambda job: render_pair(job, self.embed_stage.embedder), jobs)
-        for done, reports in enumerate(results, 1):
-            yield done - 1, reports
-            self.progress("compare", done, len(jobs))
+        yield from enumerate(results)
 
     def embedder_signature(self) -> dict[str, Any]:
         return dict(self.embed_stage.embedder.signature())

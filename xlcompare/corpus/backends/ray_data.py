@@ -261,13 +261,9 @@ class RayBackend:
         ds = ray.data.from_items(items, override_num_blocks=min(len(items), 4 * self._actors()))
         ds = ds.map_batches(CompareActor, batch_size=1, compute=self._pool(),
                             fn_constructor_kwargs={"settings": self.settings}, batch_format="numpy")
-        self.progress("compare", 0, len(items))
-        done = 0
         for batch in ds.iter_batches(batch_size=None, batch_format="numpy"):
             for row in _rows(batch):
                 yield row["position"], (row["html"], row["json"])
-                done += 1
-                self.progress("compare", done, len(items))
 
     def embedder_signature(self) -> dict[str, Any]:
         if self._embed_stage is None:
