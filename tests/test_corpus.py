@@ -27,7 +27,6 @@ from corpus_fixtures import (
     TRUE_PAIRS,
     output_files,
     write_left,
-    write_right,
 )
 
 from xlcompare.corpus import MatchSettings, SideVectors, compare_corpus, match_articles
@@ -377,17 +376,35 @@ def test_process_pool_gives_the_same_outputs(corpus_run, corpus_inputs, tmp_path
 
 
 @pytest.mark.slow
-def test_ray_backend_gives_the_same_outputs(corpus_run, corpus_inputs, tmp_path):
+def test_ray_backend_gives_the_same_outputs(corpus_run, corpus_inputs, tiny_marian_dir, tmp_path):
     ray = pytest.importorskip("ray", reason="the [ray] extra (ray[data]) is not installed")
     pytest.importorskip("ray.data")
     _, reference = corpus_run
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         result = compare_corpus(*corpus_inputs, tmp_path / "out", translate=False, backend="ray", workers=2)
+        # The translate actors too (tiny random MarianMT: structure only). Batches may group
+        # articles differently from the local backend, so only the local run is compared
+        # byte for byte.
+        left, right = _two_small_sides(tmp_path)
+        translated = compare_corpus(left, right, tmp_path / "translated", model=str(tiny_marian_dir),
+                                    engine="transformers", backend="ray", workers=2, reports=False)
     finally:
         ray.shutdown()
     assert result.stats["computed"]["embed"] == len(GOOD_LEFT) + len(GOOD_RIGHT)
     assert output_files(tmp_path / "out") == output_files(reference)
+    assert translated.stats["computed"]["translate"] == 4
+    assert all(a.title_en for a in translated.left + translated.right)
+    assert translated.signature["translation"]["model"] == str(tiny_marian_dir)
+
+
+def _two_small_sides(root: Path) -> tuple[Path, Path]:
+    left, right = root / "hi", root / "fa"
+    for folder, lang, title in ((left, "hi", "शीर्षक"), (right, "fa", "عنوان")):
+        folder.mkdir()
+        for i in range(2):
+            (folder / f"{i}.txt").write_text(f"{title} {i}\n\n" + " ".join(STORY_A[lang][i:]) + "\n", encoding="utf-8")
+    return left, right
 
 
 # --- translation -----------------------------------------------------------------------------

@@ -75,8 +75,11 @@ def read_key(source: Any, settings: CorpusSettings) -> str:
     )
 
 
-def read_article(source: Any, settings: CorpusSettings) -> dict[str, Any]:
-    """Read and segment one source; a bad article gives {"error": message}, never raises."""
+def read_article(source: Any, settings: CorpusSettings, data: bytes | None = None) -> dict[str, Any]:
+    """Read and segment one source; a bad article gives {"error": message}, never raises.
+
+    `data` is the file's bytes when the caller read them already (a Ray worker gets them from
+    the driver, so the cluster needs no shared file system)."""
     from xlcompare.article.decode import decode_bytes, decode_with
     from xlcompare.article.metadata import parse_date
     from xlcompare.article.reader import article_from_text
@@ -89,7 +92,8 @@ def read_article(source: Any, settings: CorpusSettings) -> dict[str, Any]:
     language = settings.language_for(source.side)
     try:
         if source.record is None:
-            data = source.read_bytes()
+            if data is None:
+                data = source.read_bytes()
             if settings.encoding:
                 decoded, encoding = decode_with(data, source.location, settings.encoding)
             else:

@@ -45,9 +45,10 @@ from xlcompare.corpus.stages import (
     read_article,
     translate_job,
 )
-from xlcompare.errors import MissingDependencyError
+from xlcompare.errors import MissingDependencyError, XlcompareError
 
 READ_BATCH = 8
+RAY_CHUNK = 4096  # articles per Ray Data pipeline run
 TRANSLATE_BATCH = 32  # articles per call: one engine serves many articles
 EMBED_BATCH = 4
 
@@ -87,8 +88,11 @@ def read_batch(batch: dict[str, Any], settings: CorpusSettings) -> dict[str, np.
     rows = _rows(batch)
     for row in rows:
         if not row["read"]:
-            row["read"] = json.dumps(read_article(_source_from_json(row["source"]), settings), ensure_ascii=False)
+            source = _source_from_json(row["source"])
+            data = row["content"] if source.path is not None else None
+            row["read"] = json.dumps(read_article(source, settings, data), ensure_ascii=False)
             row["new_read"] = True
+        row["content"] = b""
     return _batch(rows)
 
 
@@ -208,24 +212,53 @@ class RayBackend:
     def _pool(self) -> Any:
         import ray.data
 
-        return ray.data.ActorPoolStrategy(size=self._actors())
+        # Autoscaling from one actor: the translate and embed pools share the cluster's CPUs,
+        # and two fixed pools of `workers` actors each would wait forever for each other on a
+        # machine with `workers` CPUs.
+        return ray.data.ActorPoolStrategy(min_size=1, max_size=self._actors())
 
     def prepare(self, rows: Sequence[PrepareRow]) -> Iterator[StageResult]:
-        import ray.data
-
         if not rows:
             return
-        items = [
-            {
-                "index": row.index,
-                "source": json.dumps(dataclasses.asdict(row.source), ensure_ascii=False),
-                "read": json.dumps(row.read, ensure_ascii=False) if row.read is not None else "",
-                "translate": json.dumps(row.translate, ensure_ascii=False) if row.translate is not None else "",
-                "new_read": False,
-                "new_translate": False,
-            }
-            for row in rows
-        ]
+        self.progress("prepare", 0, len(rows))
+        done = 0
+        # In chunks: the driver reads the files and ships their bytes (workers on other
+        # machines need no shared file system), so a chunk's bytes are in memory at once.
+        for start in range(0, len(rows), RAY_CHUNK):
+            items = []
+            for row in rows[start : start + RAY_CHUNK]:
+                content = b""
+                if row.read is None and row.source.path is not None and not row.source.problem:
+                    try:
+                        content = row.source.read_bytes()
+                    except XlcompareError as exc:
+                        done += 1
+                        yield "read", row.index, {"name": row.source.location, "error": str(exc)}
+                        continue
+                items.append(self._item(row, content))
+            for result in self._prepare_items(items):
+                if result[0] == "embed" or (result[0] == "read" and "error" in result[2]):
+                    done += 1
+                    self.progress("prepare", done, len(rows))
+                yield result
+
+    @staticmethod
+    def _item(row: PrepareRow, content: bytes) -> dict[str, Any]:
+        return {
+            "index": row.index,
+            "source": json.dumps(dataclasses.asdict(row.source), ensure_ascii=False),
+            "content": content,
+            "read": json.dumps(row.read, ensure_ascii=False) if row.read is not None else "",
+            "translate": json.dumps(row.translate, ensure_ascii=False) if row.translate is not None else "",
+            "new_read": False,
+            "new_translate": False,
+        }
+
+    def _prepare_items(self, items: list[dict[str, Any]]) -> Iterator[StageResult]:
+        import ray.data
+
+        if not items:
+            return
         settings = self.settings
         ds = ray.data.from_items(items, override_num_blocks=min(len(items), 4 * self._actors()))
         ds = ds.map_batches(read_batch, batch_size=READ_BATCH, fn_kwargs={"settings": settings},
@@ -235,8 +268,6 @@ class RayBackend:
                                 fn_constructor_kwargs={"settings": settings}, batch_format="numpy")
         ds = ds.map_batches(EmbedActor, batch_size=EMBED_BATCH, compute=self._pool(),
                             fn_constructor_kwargs={"settings": settings}, batch_format="numpy")
-        self.progress("prepare", 0, len(items))
-        done = 0
         for batch in ds.iter_batches(batch_size=None, batch_format="numpy"):
             for row in _rows(batch):
                 read = json.loads(row["read"])
@@ -246,8 +277,6 @@ class RayBackend:
                     yield "translate", row["index"], json.loads(row["translate"])
                 if row["embed"]:
                     yield "embed", row["index"], arrays_from_bytes(row["embed"])
-                done += 1
-                self.progress("prepare", done, len(items))
 
     def compare(self, jobs: Sequence[PairJob]) -> Iterator[tuple[int, tuple[str, str]]]:
         import ray.data
