@@ -6,12 +6,13 @@ article-derived string goes through `esc`; titles carry their language's directi
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from xlcompare.report.html_common import CSS, esc, language_name, text_attributes
 
-if TYPE_CHECKING:
-    from xlcompare.corpus.model import CorpusArticle, CorpusResult, PairMatch
+# The objects drawn are xlcompare.corpus.model's CorpusResult, PairMatch and CorpusArticle;
+# typed Any because the model imports this module for its Jupyter view (no import cycle).
+CorpusResult = PairMatch = CorpusArticle = Any
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 

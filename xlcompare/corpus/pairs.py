@@ -1,10 +1,10 @@
 """The comparison of one matched pair, built from stage records, rendered as `compare` does.
 
 A worker gets both articles' records (read, translations, vectors), rebuilds the two
-`TranslatedArticle`s and runs `api.compare` on them: the same aligner, comparison and report
-renderers as `xlcompare compare`, so a pair's report is what that command would write for the
-two files. The vectors of the embed stage are handed to the aligner (`KnownVectors`), so the
-sentences matching already embedded are not embedded again.
+`TranslatedArticle`s and compares them as `api.compare` does (`compare_articles`: the same
+aligner, comparison and report renderers as `xlcompare compare`), so a pair's report is what
+that command would write for the two files. The vectors of the embed stage are handed to the
+aligner (`KnownVectors`), so the sentences matching already embedded are not embedded again.
 """
 from __future__ import annotations
 
@@ -64,8 +64,8 @@ def known_vectors(side: PairSide) -> dict[str, np.ndarray]:
 
 
 def compare_pair(job: PairJob, embedder: Any) -> Any:
-    """The `Comparison` of the pair."""
-    from xlcompare import api
+    """The `Comparison` of the pair (what `api.compare` gives for the two articles)."""
+    from xlcompare.comparison import compare_articles
 
     known: dict[str, np.ndarray] = {}
     for side in (job.left, job.right):
@@ -73,7 +73,7 @@ def compare_pair(job: PairJob, embedder: Any) -> Any:
     vectors = KnownVectors(embedder, known)
     left = translated_article(job.left, vectors)
     right = translated_article(job.right, vectors)
-    return api.compare(left, right, embedder=vectors)
+    return compare_articles(left, right, embedder=vectors)
 
 
 def render_pair(job: PairJob, embedder: Any) -> tuple[str, str]:
