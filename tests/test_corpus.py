@@ -426,7 +426,8 @@ def test_ray_backend_gives_the_same_outputs(corpus_run, corpus_inputs, tiny_mari
         # byte for byte.
         left, right = _two_small_sides(tmp_path)
         translated = compare_corpus(left, right, tmp_path / "translated", model=str(tiny_marian_dir),
-                                    engine="transformers", backend="ray", workers=2, reports=False)
+                                    engine="transformers", beams=1, backend="ray", workers=2,
+                                    reports=False)
     finally:
         ray.shutdown()
     assert result.stats["computed"]["embed"] == len(GOOD_LEFT) + len(GOOD_RIGHT)
@@ -474,8 +475,9 @@ def test_translation_is_batched_across_articles(tiny_marian_dir, tmp_path, monke
             (folder / f"{i}.txt").write_text(f"शीर्षक {i}\n\n" if lang == "hi" else f"عنوان {i}\n\n", encoding="utf-8")
             with (folder / f"{i}.txt").open("a", encoding="utf-8") as handle:
                 handle.write(" ".join(story[lang][i:]) + "\n")
+    # One beam: the random model writes junk up to its length limit, four beams take 4x longer.
     result = compare_corpus(left, right, tmp_path / "out", model=str(tiny_marian_dir),
-                            engine="transformers", workers=1, reports=True)
+                            engine="transformers", beams=1, workers=1, reports=False)
     assert sorted(loads) == ["fa", "hi"]
     assert sorted(language for language, _ in calls) == ["fa", "hi"]
     # One call per language holds all three articles: their titles and every sentence.
@@ -498,6 +500,6 @@ def test_translation_is_batched_across_articles(tiny_marian_dir, tmp_path, monke
     # A rerun translates nothing.
     calls.clear()
     again = compare_corpus(left, right, tmp_path / "out", model=str(tiny_marian_dir),
-                           engine="transformers", workers=1)
+                           engine="transformers", beams=1, workers=1, reports=False)
     assert calls == [] and again.stats["prepared"] == 0
     assert [m.to_dict() for m in again.matches] == [m.to_dict() for m in result.matches]

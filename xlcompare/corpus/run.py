@@ -124,7 +124,7 @@ def compare_corpus(
                 if stage == "read":
                     store.put_json("read", article.read_key, result)
                     if "error" in result:
-                        _finish(article, result, None, None, settings)
+                        _finish(article, result, None, None)
                     else:
                         reads[index] = result
                 elif stage == "translate":
@@ -136,7 +136,7 @@ def compare_corpus(
                     job = embed_job(reads[index], translations.get(index), settings)
                     article.embed_key = embed_key(job, embedder_signature)
                     store.put_arrays("embed", article.embed_key, result)
-                    _finish(article, reads.pop(index), translations.pop(index, None), result, settings)
+                    _finish(article, reads.pop(index), translations.pop(index, None), result)
         missing = [a.source.location for a in articles if a.entry is None]
         if missing:
             raise RuntimeError(f"the {runner.name} backend returned no result for {missing[0]}")
@@ -241,7 +241,7 @@ def _resolve(
         read = store.get_json("read", article.read_key)
         row = PrepareRow(article.index, article.source, read)
         if read is not None and "error" in read:
-            _finish(article, read, None, None, settings)
+            _finish(article, read, None, None)
             continue
         if read is not None:
             job = translate_job(read, settings)
@@ -252,7 +252,7 @@ def _resolve(
                 article.embed_key = embed_key(embed_job(read, row.translate, settings), embedder_signature)
                 arrays = store.get_arrays("embed", article.embed_key)
                 if arrays is not None:
-                    _finish(article, read, row.translate, arrays, settings)
+                    _finish(article, read, row.translate, arrays)
                     continue
         pending.append(row)
     return pending
@@ -263,7 +263,6 @@ def _finish(
     read: dict[str, Any],
     translate: dict[str, Any] | None,
     arrays: dict[str, np.ndarray] | None,
-    settings: CorpusSettings,
 ) -> None:
     source = article.source
     entry = CorpusArticle(side=source.side, id=source.id, path=source.location, digest=source.digest)
