@@ -147,3 +147,26 @@ def tiny_nllb_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     _one_torch_thread()
     return build_tiny_nllb(tmp_path_factory.mktemp("tiny-models") / "nllb")
+
+
+# --- corpus ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def corpus_inputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The tiny two-press corpus of corpus_fixtures.py: (Hindi folder, Persian JSONL file)."""
+    from corpus_fixtures import write_left, write_right
+
+    root = tmp_path_factory.mktemp("corpus-inputs")
+    return write_left(root / "hindi"), write_right(root / "persian.jsonl")
+
+
+@pytest.fixture(scope="session")
+def corpus_run(corpus_inputs, tmp_path_factory: pytest.TempPathFactory):
+    """One untranslated local corpus run over `corpus_inputs`, outputs and stage store in its
+    OUTDIR: (CorpusResult, OUTDIR). Tests that change things copy the OUTDIR first."""
+    from xlcompare.corpus import compare_corpus
+
+    outdir = tmp_path_factory.mktemp("corpus-run") / "out"
+    left, right = corpus_inputs
+    return compare_corpus(left, right, outdir, translate=False, workers=1), outdir

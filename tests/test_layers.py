@@ -25,8 +25,9 @@ RANKS = {
     "evaluation": 5, "comparison": 5,
     "report": 6,
     "notebook": 7,
-    "api": 8,
-    "cli": 9, "__init__": 9, "__main__": 10,
+    "corpus": 8,
+    "api": 9,
+    "cli": 10, "__init__": 10, "__main__": 11,
 }
 # Data models: plain dataclasses that every layer passes around. They import other models and
 # the neutral base, never the code that computes, renders or tabulates them.

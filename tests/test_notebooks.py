@@ -135,3 +135,29 @@ def test_translation_quality_without_data(kernel_env, tmp_path):
     assert "FLORES-101 dev not found" in text
     assert text.count("skipped: no FLORES data") >= 3
     assert not outputs(nb, "image/png")
+
+
+SHARED_NTREX = REPO.parent / "shared" / "data" / "ntrex128"
+
+
+@pytest.mark.skipif(not (SHARED_NTREX / "hin.txt").is_file(),
+                    reason=f"NTREX-128 absent ({SHARED_NTREX}); see the no-data test")
+def test_explore_corpus(kernel_env, tmp_path):
+    nb = execute("explore_corpus.ipynb", tmp_path)
+    text = printed(nb)
+    assert "not found" not in text and "written: ['cache', 'corpus.json', 'index.html', 'matches.jsonl', 'pairs']" in text
+    found, total = (int(x) for x in text.split(" true pairs found")[0].split("\n")[-1].split(" of "))
+    assert found == total > 0
+    html = outputs(nb, "text/html")
+    assert any('class="stories"' in h for h in html)  # the result's own view
+    assert sum('class="dataframe' in h for h in html) >= 2
+    assert any('class="sbs"' in h for h in html)  # one pair side by side
+
+
+def test_explore_corpus_without_data(kernel_env, tmp_path):
+    empty = tmp_path / "no-shared-data"
+    empty.mkdir()
+    kernel_env.setenv("XLCOMPARE_SHARED_DATA", str(empty))
+    nb = execute("explore_corpus.ipynb", tmp_path)
+    text = printed(nb)
+    assert "NTREX-128 not found" in text and "skipped: no NTREX-128 data" in text

@@ -207,3 +207,25 @@ def test_persian_seed_segments(persian: Article) -> None:
 def test_crlf_text_is_segmented_by_lines() -> None:
     text = "Title\r\nFirst sentence. Second one.\r\n\r\nThird."
     assert sentences(text, "en") == ["Title", "First sentence.", "Second one.", "Third."]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("एक। दो।\nतीन", ["एक। दो।", "तीन"]),
+        ("  padded line. Two sentences.  \r\n\r\nnext\n", ["padded line. Two sentences.", "next"]),
+        ("سلام. خوبی؟\n\n\nخداحافظ", ["سلام. خوبی؟", "خداحافظ"]),
+        ("\n \n", []),
+    ],
+)
+def test_split_lines_gives_one_segment_per_non_empty_line(text: str, expected: list[str]) -> None:
+    article = Article(text=text, language="hi", blocks=[Block(0, len(text), "paragraph")])
+    segments = segment_article(article, split="lines")
+    assert [s.text for s in segments] == expected
+    assert [s.id for s in segments] == list(range(len(expected)))
+    assert all(text[s.start : s.end] == s.text for s in segments)
+
+
+def test_split_must_be_known() -> None:
+    with pytest.raises(ValueError, match="lines"):
+        segment_article(Article(text="x", language="en"), split="words")

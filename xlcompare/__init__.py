@@ -5,7 +5,15 @@ offsets) -> translations (MarianMT / NLLB through transformers) -> alignment (mu
 embeddings) -> comparison -> report. Heavy libraries load only when a step needs them.
 """
 from xlcompare import views as _views
-from xlcompare.api import compare, load_article, load_engine, segment, translate, untranslated
+from xlcompare.api import (
+    compare,
+    compare_corpus,
+    load_article,
+    load_engine,
+    segment,
+    translate,
+    untranslated,
+)
 from xlcompare.version import __version__
 
 # The models' Jupyter and pandas views live in the layers above them (see xlcompare.views).
@@ -18,6 +26,7 @@ _views.register("TranslatedArticle", "dataframe", "xlcompare.notebook.dataframes
 __all__ = [
     "__version__",
     "compare",
+    "compare_corpus",
     "load_article",
     "load_engine",
     "segment",

@@ -12,6 +12,7 @@ from xlcompare.signature import make_signature
 if TYPE_CHECKING:
     from xlcompare.article.model import Article
     from xlcompare.comparison.model import Comparison
+    from xlcompare.corpus.model import CorpusResult
     from xlcompare.segments.model import Segment
     from xlcompare.translation.engine import TranslationEngine
     from xlcompare.translation.model import TranslatedArticle
@@ -29,11 +30,11 @@ def load_article(
     return _load(path, language=language, encoding=encoding, date=date)
 
 
-def segment(article: Article) -> list[Segment]:
-    """Split an article into sentences with exact character offsets."""
+def segment(article: Article, *, split: str = "sentences") -> list[Segment]:
+    """Split an article into sentences (or, split="lines", lines) with exact character offsets."""
     from xlcompare.segments import segment_article
 
-    return segment_article(article)
+    return segment_article(article, split=split)
 
 
 def load_engine(
@@ -60,11 +61,11 @@ def load_engine(
     )
 
 
-def untranslated(article: Article) -> TranslatedArticle:
+def untranslated(article: Article, *, split: str = "sentences") -> TranslatedArticle:
     """An article with its segments and no translations (for `--no-translate`)."""
     from xlcompare.translation.pipeline import untranslated as _untranslated
 
-    return _untranslated(article)
+    return _untranslated(article, split=split)
 
 
 def translate(
@@ -79,6 +80,7 @@ def translate(
     include_boilerplate: bool = False,
     confidence: bool | str | Any = DEFAULT_EMBEDDER,
     progress: Callable[[int, int], None] | None = None,
+    split: str = "sentences",
     **options: Any,
 ) -> TranslatedArticle:
     """Segment an article and translate every (non-boilerplate) segment into English.
@@ -92,7 +94,7 @@ def translate(
     from xlcompare.translation.pipeline import translate_segments
 
     t0 = time.perf_counter()
-    segments = segment(article)
+    segments = segment(article, split=split)
     t1 = time.perf_counter()
     if isinstance(model, str):
         eng = load_engine(
@@ -175,3 +177,15 @@ def compare(
     return compare_articles(
         sides[0], sides[1], embedder=emb, alignment_options=alignment_options or None, **window
     )
+
+
+def compare_corpus(
+    left: str | Path, right: str | Path, outdir: str | Path | None = None, **options: Any
+) -> CorpusResult:
+    """Match the articles of two folders (or JSONL files) that report the same story and
+    compare every matched pair; with `outdir`, write matches.jsonl, corpus.json, index.html
+    and pairs/ there. Options: see `xlcompare.corpus.compare_corpus` (translate=False,
+    model, embedder, split, max_days, backend="local"|"ray", workers, ...)."""
+    from xlcompare.corpus import compare_corpus as _compare_corpus
+
+    return _compare_corpus(left, right, outdir, **options)

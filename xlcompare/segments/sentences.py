@@ -263,13 +263,35 @@ def _split_at(text: str, span: tuple[int, int], cuts: list[int]) -> Iterator[tup
         yield s, e
 
 
-def segment_article(article: Article) -> list[Segment]:
-    """The article's sentences as `Segment`s with ids 0..n-1 in text order.
+SPLITS = ("sentences", "lines")
 
-    A segment never crosses a block boundary, and is boilerplate exactly when its block is.
+
+def segment_lines(text: str) -> list[tuple[int, int]]:
+    """[start, end) of every non-empty line of `text`, without surrounding whitespace."""
+    spans = []
+    for line_start, line_end in _line_spans(text):
+        start, end = _strip(text, line_start, line_end)
+        if end > start:
+            spans.append((start, end))
+    return spans
+
+
+def segment_article(article: Article, *, split: str = "sentences") -> list[Segment]:
+    """The article's sentences (or, with split="lines", its non-empty lines) as `Segment`s
+    with ids 0..n-1 in text order.
+
+    A sentence never crosses a block boundary, and is boilerplate exactly when its block is.
     Text outside every block (if blocks do not cover it) is still segmented: nothing is lost.
+    A line is one segment whatever it holds (input already split one sentence per line).
     """
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(SPLITS)}, not {split!r}")
     text = article.text
+    if split == "lines":
+        return [
+            Segment(i, start, end, text[start:end], article.is_boilerplate(start, end))
+            for i, (start, end) in enumerate(segment_lines(text))
+        ]
     blocks = sorted(article.blocks, key=lambda b: b.start)
     cuts = sorted({b.start for b in blocks} | {b.end for b in blocks})
     starts = [b.start for b in blocks]

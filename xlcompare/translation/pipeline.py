@@ -105,12 +105,12 @@ def translate_segments(
     return translations
 
 
-def untranslated(article: Article) -> TranslatedArticle:
+def untranslated(article: Article, *, split: str = "sentences") -> TranslatedArticle:
     """An article with its segments and no translations (for `--no-translate`)."""
-    from xlcompare.segments.sentences import segment_article
+    from xlcompare.segments import segment_article
     from xlcompare.signature import make_signature
 
-    return TranslatedArticle(article, segment_article(article), {}, signature=make_signature({}))
+    return TranslatedArticle(article, segment_article(article, split=split), {}, signature=make_signature({}))
 
 
 def load_engine(
