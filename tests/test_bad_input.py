@@ -735,7 +735,9 @@ def test_two_processes_share_one_cache(tmp_path, tiny_marian_dir):
     for process in runs:
         _, stderr = process.communicate(timeout=600)
         assert process.returncode == 0, stderr
-        assert "warning" not in stderr.lower(), stderr
+        # The first run of a session converts the embedder's model, and says so; nothing else.
+        warnings = [line for line in stderr.splitlines() if "warning" in line.lower()]
+        assert all(line.startswith("warning: Converting the embedding model") for line in warnings), stderr
     docs = [json.loads((tmp_path / f"run{i}.json").read_text(encoding="utf-8")) for i in range(2)]
     assert [s["translation"] for s in docs[0]["segments"]] == [s["translation"] for s in docs[1]["segments"]]
     hits, reached, total = _translate_again(article, tiny_marian_dir)
@@ -837,5 +839,11 @@ def test_a_full_disk_behind_stdout_or_a_report_is_one_line(tmp_path):
         preexec_fn=_limited_file_size(1000), timeout=300,
     )
     assert run.returncode == 2, run.stderr
-    assert run.stderr.strip().startswith("error: r.json: cannot write (File too large)"), run.stderr
+    # The embedder's caches (its converted model, the vectors) meet the same full disk first:
+    # each says so once and the run goes on without it; the report cannot be written, which
+    # ends the run.
+    *before, last = run.stderr.strip().splitlines()
+    assert last.startswith("error: r.json: cannot write (File too large)"), run.stderr
+    assert all(line.startswith("warning:") for line in before), run.stderr
+    assert sum("Embedding cache" in line for line in before) == 1, run.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt", "h.txt", "r.txt", "stdout.json"]

@@ -182,6 +182,13 @@ class _VectorStore:
         self._connection: sqlite3.Connection | None = None
         self._pid = os.getpid()
         self._lock = threading.Lock()
+        # Set after a failure that is not the file's fault (a full disk, a lock held too long):
+        # the run goes on without the store, and says so once, not at every read and write.
+        self._unavailable = False
+
+    def _give_up(self, doing: str, exc: BaseException) -> None:
+        log.warning("Embedding cache %s: could not %s (%s); embedding without it for this run.", self.path, doing, exc)
+        self._unavailable = True
 
     def _connect(self, create: bool) -> sqlite3.Connection | None:
         if self._pid != os.getpid():
@@ -211,6 +218,8 @@ class _VectorStore:
         found: dict[str, np.ndarray] = {}
         ordered = sorted(keys)
         with self._lock:
+            if self._unavailable:
+                return found
             try:
                 connection = self._connect(create=False)
                 if connection is None:
@@ -224,7 +233,7 @@ class _VectorStore:
                         if vector is not None:
                             found[key] = vector
             except sqlite3.OperationalError as exc:  # locked for too long, disk I/O: not fatal
-                log.warning("Embedding cache %s is unavailable (%s); embedding without it.", self.path, exc)
+                self._give_up("read it", exc)
                 return {}
             except sqlite3.DatabaseError as exc:
                 self._quarantine(exc)
@@ -235,6 +244,8 @@ class _VectorStore:
         now = time.time()
         rows = [(key, np.ascontiguousarray(v, dtype="<f4").tobytes(), now) for key, v in vectors.items()]
         with self._lock:
+            if self._unavailable:
+                return
             try:
                 connection = self._connect(create=True)
                 assert connection is not None
@@ -243,11 +254,11 @@ class _VectorStore:
                         "INSERT OR REPLACE INTO vectors (key, vector, created) VALUES (?, ?, ?)", rows
                     )
             except sqlite3.OperationalError as exc:
-                log.warning("Could not write the embedding cache %s (%s); vectors are not kept.", self.path, exc)
+                self._give_up("write it", exc)
             except sqlite3.DatabaseError as exc:
                 self._quarantine(exc)
             except OSError as exc:
-                log.warning("Could not write the embedding cache %s (%s); vectors are not kept.", self.path, exc)
+                self._give_up("write it", exc)
 
     def close(self) -> None:
         with self._lock:
