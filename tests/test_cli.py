@@ -240,3 +240,16 @@ def test_translate_with_the_ctranslate2_engine_offline(runner, tiny_nllb_dir, tm
     assert doc["signature"]["engine"] == "ctranslate2"
     content = [s for s in doc["segments"] if not s["boilerplate"]]
     assert content and all(isinstance(s["translation"], str) for s in content)
+
+
+def test_a_notice_is_a_note_not_a_warning(capsys):
+    """News the user waits for ("converting the model, once") shows without -v, not as a warning."""
+    import logging
+
+    from xlcompare import cli
+
+    cli._setup_logging(False)
+    logging.getLogger("xlcompare.test").warning("Converting, once", extra={"notice": True})
+    logging.getLogger("xlcompare.test").info("not shown without -v")
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == ["note: Converting, once"]

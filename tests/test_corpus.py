@@ -350,7 +350,7 @@ def test_cli_says_when_outdir_cannot_be_written(corpus_inputs, tmp_path):
     (tmp_path / "taken").write_text("a file, not a folder", encoding="utf-8")
     run = CliRunner().invoke(app, ["corpus", *map(str, corpus_inputs), "-o", str(tmp_path / "taken"),
                                    "--no-translate", "--workers", "1"])
-    assert run.exit_code == 2 and "choose another --out" in run.stderr
+    assert run.exit_code == 2 and "is a file, not a folder; give a folder for --out" in run.stderr
     assert "Traceback" not in run.output
 
 
@@ -503,3 +503,17 @@ def test_translation_is_batched_across_articles(tiny_marian_dir, tmp_path, monke
                            engine="transformers", beams=1, workers=1, reports=False)
     assert calls == [] and again.stats["prepared"] == 0
     assert [m.to_dict() for m in again.matches] == [m.to_dict() for m in result.matches]
+
+
+def test_a_side_date_dates_only_the_articles_without_one(tmp_path):
+    folder = tmp_path / "left"
+    folder.mkdir()
+    (folder / "undated.txt").write_text(" ".join(STORY_A["hi"]) + "\n", encoding="utf-8")
+    (folder / "dated.txt").write_text("12.07.2024\n\n" + " ".join(STORY_A["hi"]) + "\n", encoding="utf-8")
+    undated, dated = sorted(list_sources(folder, "left"), key=lambda s: s.id, reverse=True)
+    given = CorpusSettings(left_date="2024-07-20")
+    assert read_article(undated, given)["article"]["date"] == "2024-07-20"
+    assert read_article(dated, given)["article"]["date"] == "2024-07-12"
+    assert read_article(undated, CorpusSettings())["article"]["date"] is None
+    # The date changes what the read stage computes, so it is part of the stage's key.
+    assert read_key(undated, given) != read_key(undated, CorpusSettings())

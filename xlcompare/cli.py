@@ -186,14 +186,18 @@ def _go_offline(offline: bool) -> None:
 
 
 class _LineHandler(logging.Handler):
-    """Log records as "warning: ..." lines on stderr, each warning once per command."""
+    """Log records as "warning: ..." lines on stderr, each warning once per command. A record
+    logged with `extra={"notice": True}` is news, not a problem ("converting the model, once"):
+    it is shown without -v, as a "note:" line."""
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
             message = record.getMessage()
         except Exception:  # a malformed log call must not end the command
             message = str(record.msg)
-        if record.levelno >= logging.WARNING:
+        if getattr(record, "notice", False):
+            _say("note:", "dim", message)
+        elif record.levelno >= logging.WARNING:
             _warn(message)
         else:
             _say(f"{record.levelname.lower()}:", "dim", message)
@@ -217,7 +221,8 @@ class _Progress:
 
         self._progress = Progress(
             "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), console=err, transient=True, disable=not enabled,
+            # Off when stderr is no terminal: a transient bar would leave only a blank line.
+            TimeElapsedColumn(), console=err, transient=True, disable=not (enabled and err.is_terminal),
         )
         self._description = escape(description)  # file names may hold "[...]"
         self._task = None
@@ -605,6 +610,12 @@ def corpus(
         "(when both dates are known); 0: dates do not limit matching.")] = 14,
     left_lang: Annotated[str, typer.Option("--left-lang", help="Language of every LEFT article, or auto.")] = "auto",
     right_lang: Annotated[str, typer.Option("--right-lang", help="Language of every RIGHT article, or auto.")] = "auto",
+    left_date: Annotated[Optional[str], typer.Option(
+        "--left-date", metavar="YYYY-MM-DD", callback=_check_date,
+        help="Publication date of the LEFT articles that do not state one.")] = None,
+    right_date: Annotated[Optional[str], typer.Option(
+        "--right-date", metavar="YYYY-MM-DD", callback=_check_date,
+        help="Publication date of the RIGHT articles that do not state one.")] = None,
     encoding: Annotated[
         Optional[str], typer.Option("--encoding", help="Force the encoding of article files (e.g. cp1256).")
     ] = None,
@@ -631,29 +642,28 @@ def corpus(
 
     _setup_logging(verbose)
     _go_offline(offline)
-    if ray_address and backend is not Backend.ray:
-        raise _fail(XlcompareError("--ray-address needs --backend ray."))
-    try:
+    with _errors(on_interrupt=f"the outputs were not written; finished work is kept in {outdir / 'cache'}"):
+        if ray_address and backend is not Backend.ray:
+            raise XlcompareError("--ray-address needs --backend ray.")
         with _StageProgress() as progress:
             result = api.compare_corpus(
                 left, right, outdir, translate=do_translate, model=model, engine=engine.value,
                 device=device.value, beams=beams, embedder=embedder, split=split.value,
                 max_days=max_days, left_language=None if left_lang == "auto" else left_lang,
-                right_language=None if right_lang == "auto" else right_lang, encoding=encoding,
+                right_language=None if right_lang == "auto" else right_lang,
+                left_date=left_date, right_date=right_date, encoding=encoding,
                 backend=backend.value, workers=workers, ray_address=ray_address,
                 offline=offline or None, progress=progress,
             )
-    except XlcompareError as exc:
-        raise _fail(exc) from None
     for article in result.bad_articles:
-        err.print(f"[yellow]warning:[/] {article.error}; left out", highlight=False, soft_wrap=True)
+        _warn(f"{article.error}; left out")
     reused = result.stats.get("articles", 0) - result.stats.get("prepared", 0)
-    err.print(
+    _say(
         f"{len(result.left)} left, {len(result.right)} right articles ({reused} reused from "
         f"{outdir / 'cache'}); {len(result.matches)} matched pairs in {len(result.stories)} "
         f"stories; unmatched: {len(result.unmatched('left'))} left, "
-        f"{len(result.unmatched('right'))} right; {len(result.bad_articles)} bad "
-        f"-> {outdir / 'index.html'}", highlight=False, soft_wrap=True,
+        f"{len(result.unmatched('right'))} right; {len(result.bad_articles)} bad",
+        "", f"-> {outdir / 'index.html'}",
     )
 
 

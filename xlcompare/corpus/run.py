@@ -33,7 +33,8 @@ from xlcompare.corpus.stages import (
     translate_key,
 )
 from xlcompare.corpus.store import StageStore, stage_key
-from xlcompare.settings import DEFAULT_EMBEDDER
+from xlcompare.errors import InputError, OutputError
+from xlcompare.settings import DEFAULT_EMBEDDER, DEFAULT_MODEL
 from xlcompare.signature import SPLITTER_ID
 from xlcompare.version import __version__
 
@@ -64,7 +65,7 @@ def compare_corpus(
     outdir: str | Path | None = None,
     *,
     translate: bool = True,
-    model: str = "nllb-600m",
+    model: str = DEFAULT_MODEL,
     engine: str = "auto",
     device: str = "auto",
     beams: int = 4,
@@ -73,6 +74,8 @@ def compare_corpus(
     max_days: int = 14,
     left_language: str | None = None,
     right_language: str | None = None,
+    left_date: str | None = None,
+    right_date: str | None = None,
     encoding: str | None = None,
     backend: str = "local",
     workers: int | None = None,
@@ -88,6 +91,7 @@ def compare_corpus(
     With `outdir`, writes matches.jsonl, corpus.json, index.html and pairs/ there (see
     `xlcompare.corpus.outputs`) and keeps the stage store in OUTDIR/cache, so running again
     redoes only what is new. `reports=False` skips the pair comparisons (matching only).
+    `left_date`/`right_date` (YYYY-MM-DD) date the articles of that side that state no date.
     `embedder` may be an embedder object with `workers=1` on the local backend.
     """
     from xlcompare import settings as xl_settings
@@ -97,17 +101,27 @@ def compare_corpus(
         translate=translate, model=model, engine=engine, device=device, beams=beams,
         offline=offline, embedder=embedder if isinstance(embedder, str) else embedder.name,
         split=split, left_language=_language(left_language), right_language=_language(right_language),
-        encoding=encoding,
+        encoding=encoding, left_date=_date(left_date, "left"), right_date=_date(right_date, "right"),
     )
     matching = match_settings or MatchSettings(max_days=max_days)
     if match_settings is not None and max_days != matching.max_days:
         matching = MatchSettings(**{**asdict(matching), "max_days": max_days})
+    if outdir is not None:
+        _check_outdir(Path(outdir), [Path(left), Path(right)])
     if store_dir is None:
         store_dir = Path(outdir) / "cache" if outdir is not None else xl_settings.cache_dir() / "corpus"
     store = StageStore(store_dir)
     report = progress or (lambda stage, done, total: None)
 
-    sources = list_sources(left, "left") + list_sources(right, "right")
+    sources = []
+    for root, side in ((left, "left"), (right, "right")):
+        found = list_sources(root, side)
+        if not found:
+            raise InputError(
+                f"{root}: no articles found (.txt, .md, .html files, searched recursively, or "
+                "JSONL lines); check the folder"
+            )
+        sources += found
     articles = [_Article(i, s) for i, s in enumerate(sources)]
     runner = load_backend(
         backend, settings=settings, workers=workers, embedder=embedder_object,
@@ -222,6 +236,32 @@ def compare_corpus(
         write_outputs(result, Path(outdir), store, pair_keys if reports else None)
         report("write", 1, 1)
     return result
+
+
+def _date(value: str | None, side: str) -> str | None:
+    from xlcompare.article.metadata import given_date
+
+    if value is None:
+        return None
+    try:
+        return given_date(value)
+    except ValueError as exc:
+        raise InputError(f"the {side} date: {exc}") from None
+
+
+def _check_outdir(outdir: Path, inputs: list[Path]) -> None:
+    """Refuse, before any work, an output folder that cannot be one, and one inside an input
+    folder: its index.html and reports would be read as articles by the next run."""
+    from xlcompare.report.targets import check_location
+
+    check_location(outdir, folder=True, option="--out")
+    where = outdir.resolve()
+    for root in inputs:
+        if root.is_dir() and (where == root.resolve() or root.resolve() in where.parents):
+            raise OutputError(
+                f"{outdir}: the output folder is inside the input folder {root}; the next run "
+                "would read its reports as articles. Choose a folder outside the inputs."
+            )
 
 
 def _language(code: str | None) -> str | None:

@@ -27,7 +27,7 @@ import numpy as np
 from xlcompare.article.model import Article, Block
 from xlcompare.errors import XlcompareError
 from xlcompare.segments.model import Segment
-from xlcompare.settings import DEFAULT_EMBEDDER
+from xlcompare.settings import DEFAULT_EMBEDDER, DEFAULT_MODEL
 from xlcompare.signature import SPLITTER_ID
 from xlcompare.translation.model import Translation
 from xlcompare.version import __version__
@@ -55,9 +55,16 @@ class CorpusSettings:
     left_language: str | None = None  # None: detect per article
     right_language: str | None = None
     encoding: str | None = None  # force a codec for files (JSONL is always UTF-8)
+    # Publication date (YYYY-MM-DD) of the articles of a side that do not state one: a folder
+    # scraped on one day, an archive export without dates.
+    left_date: str | None = None
+    right_date: str | None = None
 
     def language_for(self, side: str) -> str | None:
         return self.left_language if side == "left" else self.right_language
+
+    def date_for(self, side: str) -> str | None:
+        return self.left_date if side == "left" else self.right_date
 
     def translation_settings(self) -> dict[str, Any]:
         # Device changes speed, not text (the translation cache makes the same choice).
@@ -73,6 +80,7 @@ def read_key(source: Any, settings: CorpusSettings) -> str:
     return stage_key(
         READ_STAGE, source.digest, source.source_format, settings.language_for(source.side),
         settings.split, settings.encoding if source.record is None else None, SPLITTER_ID, __version__,
+        settings.date_for(source.side),
     )
 
 
@@ -117,6 +125,8 @@ def read_article(source: Any, settings: CorpusSettings, data: bytes | None = Non
             if fields.get("date"):
                 article.date = parse_date(fields["date"]) or article.date
             record["url"] = fields.get("url")
+        if article.date is None:
+            article.date = settings.date_for(source.side)
         segments = segment_article(article, split=settings.split)
         if not any(_is_content(s) for s in segments):
             raise XlcompareError(

@@ -84,14 +84,14 @@ def check_targets(targets: Iterable[tuple[Path, str]], inputs: Iterable[Path]) -
         claimed[key] = (path, source)
 
 
-def check_location(path: Path, *, folder: bool = False) -> None:
+def check_location(path: Path, *, folder: bool = False, option: str = "--out-dir") -> None:
     """Refuse an output path that cannot be written, before any work: a file path that is a
     directory, a folder path that is a file, or a location under a file or without write
     permission. Missing folders are fine: they are created when the outputs are written."""
     path = Path(path)
     if folder:
         if path.exists() and not path.is_dir():
-            raise OutputError(f"{path}: is a file, not a folder; give a folder for --out-dir")
+            raise OutputError(f"{path}: is a file, not a folder; give a folder for {option}")
         probe = path
     else:
         if path.is_dir():

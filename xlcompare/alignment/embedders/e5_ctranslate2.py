@@ -302,8 +302,11 @@ def _root(models_dir: Path | None) -> Path:
 
 
 def _convert(source: Path, output: Path, quantization: str) -> None:
-    # Said at warning level: the first run waits for it (10-30 s for the bundled model).
-    log.warning("Converting the embedding model %s for CTranslate2, once, into %s", source, output.parent)
+    # Said without -v (a notice at warning level): the first run waits for it (10-30 s).
+    log.warning(
+        "Converting the embedding model %s for CTranslate2, once, into %s", source, output.parent,
+        extra={"notice": True},
+    )
     with E5ModelFile(source) as model_file:
         write_ctranslate2_model(model_file, output, quantization)
 
