@@ -28,11 +28,12 @@ def load_article(
     return _load(path, language=language, encoding=encoding)
 
 
-def segment(article: Article) -> list[Segment]:
-    """Split an article into sentences with exact character offsets."""
+def segment(article: Article, *, split: str = "sentences") -> list[Segment]:
+    """Split an article into segments with exact character offsets: sentences, or with
+    split="lines" every non-blank line (pre-split input)."""
     from xlcompare.segments import segment_article
 
-    return segment_article(article)
+    return segment_article(article, split=split)
 
 
 def load_engine(
@@ -59,12 +60,15 @@ def load_engine(
     )
 
 
-def untranslated(article: Article) -> TranslatedArticle:
+def untranslated(article: Article, *, split: str = "sentences") -> TranslatedArticle:
     """An article with its segments and no translations (for `--no-translate`)."""
+    from xlcompare.segments import splitter_id
     from xlcompare.translation.model import TranslatedArticle
 
-    segments = segment(article)
-    return TranslatedArticle(article, segments, {}, signature=make_signature({}))
+    segments = segment(article, split=split)
+    return TranslatedArticle(
+        article, segments, {}, signature=make_signature({"splitter": splitter_id(split)})
+    )
 
 
 def translate(
@@ -79,6 +83,7 @@ def translate(
     include_boilerplate: bool = False,
     confidence: bool | str | Any = DEFAULT_EMBEDDER,
     progress: Callable[[int, int], None] | None = None,
+    split: str = "sentences",
     **options: Any,
 ) -> TranslatedArticle:
     """Segment an article and translate every (non-boilerplate) segment into English.
@@ -86,13 +91,15 @@ def translate(
     `model` is a preset name, a Hugging Face Hub id, a local directory, or an engine built
     earlier with `load_engine` (reuse one engine for many articles in the same language).
     `confidence` names the embedder (or passes one) that scores each translation against its
-    source and flags likely mistranslations; False skips it.
+    source and flags likely mistranslations; False skips it. `split` is "sentences" or "lines"
+    (every non-blank line one segment, for pre-split input).
     """
+    from xlcompare.segments import splitter_id
     from xlcompare.translation.model import TranslatedArticle
     from xlcompare.translation.pipeline import translate_segments
 
     t0 = time.perf_counter()
-    segments = segment(article)
+    segments = segment(article, split=split)
     t1 = time.perf_counter()
     if isinstance(model, str):
         eng = load_engine(
@@ -119,6 +126,7 @@ def translate(
     fields = dict(eng.signature())
     fields["source_lang"] = article.language
     fields["target_lang"] = "en"
+    fields["splitter"] = splitter_id(split)
     if confidence is not False and translations:
         fields["confidence"] = scorer.signature()
     return TranslatedArticle(
@@ -140,18 +148,21 @@ def compare(
     right: Article | TranslatedArticle,
     *,
     embedder: str | Any = DEFAULT_EMBEDDER,
+    split: str = "sentences",
     **alignment_options: Any,
 ) -> Comparison:
     """Align two articles in different languages and compare them.
 
     Pass `Article`s to compare the source texts only (multilingual embeddings, no translation
     model), or `TranslatedArticle`s from `translate` to also use and show the English.
+    `split` segments the `Article`s given ("sentences" or "lines"); a `TranslatedArticle`
+    keeps the segments it was translated with.
     """
     from xlcompare.alignment.embedders.base import load_embedder
     from xlcompare.article.model import Article as _Article
     from xlcompare.comparison.compare import compare_articles
 
-    sides = [untranslated(x) if isinstance(x, _Article) else x for x in (left, right)]
+    sides = [untranslated(x, split=split) if isinstance(x, _Article) else x for x in (left, right)]
     emb = load_embedder(embedder) if isinstance(embedder, str) else embedder
     return compare_articles(
         sides[0], sides[1], embedder=emb, alignment_options=alignment_options or None

@@ -62,6 +62,11 @@ class Engine(str, Enum):
     ctranslate2 = "ctranslate2"
 
 
+class Split(str, Enum):
+    sentences = "sentences"
+    lines = "lines"
+
+
 def _fail(exc: Exception) -> typer.Exit:
     err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
     return typer.Exit(code=2 if isinstance(exc, (XlcompareError, OSError)) else 1)
@@ -128,6 +133,11 @@ OfflineOpt = Annotated[
         help="Use only models already in the local cache (same as HF_HUB_OFFLINE=1).",
     ),
 ]
+SplitOpt = Annotated[
+    Split,
+    typer.Option("--split", help="sentences: split the text into sentences; lines: the input "
+                 "is pre-split, every non-empty line is one segment."),
+]
 ModelOpt = Annotated[
     str,
     typer.Option(
@@ -160,6 +170,7 @@ def translate(
     encoding: Annotated[
         Optional[str], typer.Option("--encoding", help="Force the input encoding (e.g. cp1256).")
     ] = None,
+    split: SplitOpt = Split.sentences,
     verbose: VerboseOpt = False,
 ) -> None:
     """Translate articles into English, sentence by sentence, keeping exact source offsets.
@@ -191,7 +202,7 @@ def translate(
                     device=device.value, beams=beams, offline=offline or None, cache=not no_cache,
                 )
             with _Progress(f"{Path(article.path or '').name} ({article.language}→en)") as bar:
-                result = api.translate(article, eng, progress=bar)
+                result = api.translate(article, eng, progress=bar, split=split.value)
             if to_stdout:
                 from xlcompare.report.translation_json import render
 
@@ -240,8 +251,13 @@ def compare(
     output: Annotated[
         Optional[str], typer.Option("--output", "-o", help="Report file, or - for stdout.")
     ] = None,
-    left_lang: Annotated[str, typer.Option("--left-lang", help="Language of LEFT, or auto.")] = "auto",
-    right_lang: Annotated[str, typer.Option("--right-lang", help="Language of RIGHT, or auto.")] = "auto",
+    left_lang: Annotated[
+        str, typer.Option("--left-lang", help="Language of LEFT (any ISO 639-1 code), or auto.")
+    ] = "auto",
+    right_lang: Annotated[
+        str, typer.Option("--right-lang", help="Language of RIGHT (any ISO 639-1 code), or auto.")
+    ] = "auto",
+    split: SplitOpt = Split.sentences,
     beams: BeamsOpt = 4,
     device: DeviceOpt = Device.auto,
     engine: EngineOpt = Engine.auto,
@@ -270,10 +286,10 @@ def compare(
                 with _Progress(f"{path.name} ({article.language}→en)") as bar:
                     sides.append(api.translate(
                         article, model, engine=engine.value, device=device.value, beams=beams,
-                        offline=offline or None, progress=bar,
+                        offline=offline or None, progress=bar, split=split.value,
                     ))
             else:
-                sides.append(api.untranslated(article))
+                sides.append(api.untranslated(article, split=split.value))
         with err.status("aligning", spinner="dots"):
             result = api.compare(sides[0], sides[1], embedder=embedder)
         text = comparison_renderer(fmt.value)(result)

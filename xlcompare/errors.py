@@ -35,3 +35,7 @@ class MissingDependencyError(XlcompareError):
 
 class OutputError(XlcompareError):
     """An output cannot be written."""
+
+
+class SegmentationError(XlcompareError):
+    """A text cannot be segmented as asked (e.g. an unknown split mode)."""
