@@ -59,8 +59,7 @@ class OrderedSettings:
     edge_contrast: float = 2.5  # a link beyond a chain's first or last anchor
     edge_margin: float = 1.0  # ... which must also be about as close as its neighbours
     window_contrast: float = 0.0  # each segment of a joined window, with the other unit
-    contrast_weight: float = 1.5  # gain per unit of contrast above neutral_contrast
-    neutral_contrast: float = 1.5  # where a link between anchors gains nothing
+    contrast_weight: float = 1.5  # gain per unit of contrast above the floor
     # Prior costs, as in Gale & Church: beads other than 1-1 are rarer than 1-1 beads.
     two_one_cost: float = 1.5  # 2-1 and 1-2
     two_two_cost: float = 2.0
@@ -212,8 +211,7 @@ class OrderedPass:
                 return None
             if not local_floor and cos < aligner.min_cosine:
                 return None
-            neutral = max(floor, settings.neutral_contrast) if between else floor
-            return (settings.contrast_weight * (score - neutral) - self.shape_cost[p, q]
+            return (settings.contrast_weight * (score - floor) - self.shape_cost[p, q]
                     - self.length_cost(left, right))
 
         for i, p, j, q in best_beads(band, gain, self.shapes):

@@ -34,9 +34,10 @@ Unit = tuple[int, int]  # (first position, size)
 # them keeps a contrast from exploding on a near-constant background. E5 cosines of unrelated
 # sentences spread by about 0.02-0.03.
 MIN_SPREAD = 0.015
+WINDOW_CHUNK = 512
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Embedded:
     """A unit's vector with its neighbourhood mean and background moments."""
 
@@ -109,14 +110,18 @@ class AlignmentSide:
     ) -> None:
         """Embed the windows (size > 1) not embedded yet, profiled against `other`."""
         todo = sorted(u for u in units if u[1] > 1 and u not in self.windows)
-        if not todo:
-            return
-        vectors = self.embed(todo, embedder)
-        _, cosines, mean, square = top_k_with_moments(vectors, other.singles, k, block_size=block_size)
-        for unit, vector, near, m, sq in zip(
-            todo, vectors, neighbourhood_means(cosines).tolist(), mean.tolist(), square.tolist()
-        ):
-            self.windows[unit] = Embedded(vector, near, m, sq)
+        # In chunks: the texts, the embedder's output and its copies for a whole parallel
+        # article at once would take more memory than all the windows kept.
+        for first in range(0, len(todo), WINDOW_CHUNK):
+            chunk = todo[first : first + WINDOW_CHUNK]
+            vectors = self.embed(chunk, embedder)
+            _, cosines, mean, square = top_k_with_moments(
+                vectors, other.singles, k, block_size=block_size)
+            for unit, vector, near, m, sq in zip(
+                chunk, vectors, neighbourhood_means(cosines).tolist(), mean.tolist(),
+                square.tolist(),
+            ):
+                self.windows[unit] = Embedded(vector.copy(), near, m, sq)
 
     def unit(self, unit: Unit) -> Embedded:
         start, size = unit
