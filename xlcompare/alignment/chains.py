@@ -26,6 +26,7 @@ class Anchor:
     right: int
     score: float
     strong: bool = False
+    cosine: float = 0.0
 
 
 def chain_anchors(

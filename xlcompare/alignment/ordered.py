@@ -49,6 +49,7 @@ class OrderedSettings:
     max_gap: int = 4  # segments allowed between two anchors of a chain, on each side
     max_skew: int = 2  # how much those two gaps may differ
     min_chain: int = 4  # a chain this long is trusted whole
+    end_outlier: float = 5.0  # an end anchor this many spreads below the chain's median cosine
     parallel_share: float = 0.5  # share of segments in long chains that makes a pair parallel
     # In a pair that is not parallel overall, order is used only in a run of this many anchors
     # (a translated passage); shorter chains there are left to the comparable pass.
@@ -105,7 +106,7 @@ class OrderedPass:
                 continue
             score = aligner.pair_scores((a, 1), (b, 1))[2]
             if score >= settings.anchor_contrast:
-                anchors.append(Anchor(a, b, score, aligner.strong(margin, cos)))
+                anchors.append(Anchor(a, b, score, aligner.strong(margin, cos), cos))
         return anchors
 
     def long_chain(self, chain: list[Anchor]) -> bool:
@@ -117,10 +118,29 @@ class OrderedPass:
     def trusted_part(self, chain: list[Anchor]) -> list[Anchor]:
         """The whole of a long chain; of a short one, the part between its first and last
         strong anchors (nothing without one)."""
+        chain = self.without_outlying_ends(chain)
         if self.long_chain(chain):
             return chain
         strong = [k for k, anchor in enumerate(chain) if anchor.strong]
         return chain[strong[0] : strong[-1] + 1] if strong else []
+
+    def without_outlying_ends(self, chain: list[Anchor]) -> list[Anchor]:
+        """A chain without end anchors whose cosine lies far below the chain's others. Two
+        sentences each text adds at the same end (of a short text above all) are each other's
+        best match by elimination, and their contrast against a few others can be high; their
+        cosine gives them away against the true pairs of the chain."""
+        limit = self.settings.end_outlier
+        while len(chain) >= 3:
+            cosines = sorted(a.cosine for a in chain)
+            median = cosines[len(cosines) // 2]
+            spread = max(sorted(abs(c - median) for c in cosines)[len(cosines) // 2], 0.01)
+            if chain[-1].cosine < median - limit * spread:
+                chain = chain[:-1]
+            elif chain[0].cosine < median - limit * spread:
+                chain = chain[1:]
+            else:
+                break
+        return chain
 
     def run(self, anchors: list[Anchor]) -> None:
         settings, stats = self.settings, self.aligner.stats
