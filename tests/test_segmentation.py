@@ -87,6 +87,39 @@ ENGLISH_CASES = [
 ]
 
 
+# Languages without rules of their own get the generic ones.
+GENERIC_CASES = [
+    ("de", "Die Sitzung fand am 3. Oktober 2024 statt. Danach sprach Mme. Curie.",
+     ["Die Sitzung fand am 3. Oktober 2024 statt.", "Danach sprach Mme. Curie."]),
+    ("de", "Er sagte: „Ja.“ Dann ging er. Das kostet ca. 5 Euro bzw. mehr.",
+     ["Er sagte: „Ja.“", "Dann ging er.", "Das kostet ca. 5 Euro bzw. mehr."]),
+    ("fr", "M. Dupont est arrivé. Il a dit « bonjour ». Puis il est parti !",
+     ["M. Dupont est arrivé.", "Il a dit « bonjour ».", "Puis il est parti !"]),
+    ("es", "¿Qué pasa? ¡Nada! La Sra. García llegó.", ["¿Qué pasa?", "¡Nada!", "La Sra. García llegó."]),
+    ("zh", "中国外交部表示，报道没有根据。双方将加强合作！你好吗？我很好。",
+     ["中国外交部表示，报道没有根据。", "双方将加强合作！", "你好吗？", "我很好。"]),
+    ("zh", "他说了.我们走吧?好的", ["他说了.", "我们走吧?", "好的"]),
+    ("zh", "增长了3.5%。", ["增长了3.5%。"]),
+    ("ja", "東京で会議が開かれた。参加者は百人だった。", ["東京で会議が開かれた。", "参加者は百人だった。"]),
+    ("ru", "Министерство заявило об этом. Т. е. всё в порядке. Д. Медведев приехал.",
+     ["Министерство заявило об этом.", "Т. е. всё в порядке.", "Д. Медведев приехал."]),
+    ("tg", "Вазорати корҳои хориҷӣ хабар дод. Ин гузориш беасос аст.",
+     ["Вазорати корҳои хориҷӣ хабар дод.", "Ин гузориш беасос аст."]),
+    ("ur", "وزارت خارجہ نے کہا۔ یہ خبر بے بنیاد ہے؟ جی ہاں۔",
+     ["وزارت خارجہ نے کہا۔", "یہ خبر بے بنیاد ہے؟", "جی ہاں۔"]),
+    ("hy", "Նա եկավ։ Նա գնաց։", ["Նա եկավ։", "Նա գնաց։"]),
+    ("am", "እሱ መጣ። እሷ ሄደች።", ["እሱ መጣ።", "እሷ ሄደች።"]),
+    ("bn", "সে এল। সে গেল।", ["সে এল।", "সে গেল।"]),
+    ("und", "One thing. Another thing... And 1.5 more.", ["One thing.", "Another thing...",
+                                                         "And 1.5 more."]),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), GENERIC_CASES)
+def test_other_languages(language: str, text: str, expected: list[str]) -> None:
+    assert sentences(text, language) == expected
+
+
 @pytest.mark.parametrize(("text", "expected"), HINDI_CASES)
 def test_hindi(text: str, expected: list[str]) -> None:
     assert sentences(text, "hi") == expected
@@ -127,7 +160,7 @@ TEXTS = st.lists(ALPHABET, max_size=80).map("".join)
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=TEXTS, language=st.sampled_from(["hi", "fa", "en", "ar", "xx"]))
+@given(text=TEXTS, language=st.sampled_from(["hi", "fa", "en", "ar", "de", "zh", "xx"]))
 def test_segments_and_gaps_reproduce_the_input(text: str, language: str) -> None:
     spans = segment_sentences(text, language)
     check_lossless(text, spans)
@@ -209,23 +242,45 @@ def test_crlf_text_is_segmented_by_lines() -> None:
     assert sentences(text, "en") == ["Title", "First sentence.", "Second one.", "Third."]
 
 
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("एक। दो।\nतीन", ["एक। दो।", "तीन"]),
-        ("  padded line. Two sentences.  \r\n\r\nnext\n", ["padded line. Two sentences.", "next"]),
-        ("سلام. خوبی؟\n\n\nخداحافظ", ["سلام. خوبی؟", "خداحافظ"]),
-        ("\n \n", []),
-    ],
-)
-def test_split_lines_gives_one_segment_per_non_empty_line(text: str, expected: list[str]) -> None:
-    article = Article(text=text, language="hi", blocks=[Block(0, len(text), "paragraph")])
+# -- pre-split input: --split lines -------------------------------------------------------------
+
+LINE_TEXTS = st.lists(
+    st.one_of(ALPHABET, st.sampled_from(["\n", "\r\n", "\r", "\n\n", "\u2028", "\x0c", "  \n"])),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=LINE_TEXTS)
+def test_split_lines_keeps_every_line_and_exact_offsets(text: str) -> None:
+    article = Article(text=text, language="fa", blocks=[])
     segments = segment_article(article, split="lines")
-    assert [s.text for s in segments] == expected
-    assert [s.id for s in segments] == list(range(len(expected)))
-    assert all(text[s.start : s.end] == s.text for s in segments)
+    check_lossless(text, [(s.start, s.end) for s in segments])
+    assert [s.id for s in segments] == list(range(len(segments)))
+    # One segment per non-blank line, as universal newlines (and `wc -l`) count lines.
+    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    assert [s.text for s in segments] == [line for line in lines if line]
+    for segment in segments:
+        assert segment.text == text[segment.start:segment.end]
+        assert not any(ch in segment.text for ch in "\r\n")
 
 
-def test_split_must_be_known() -> None:
-    with pytest.raises(ValueError, match="lines"):
-        segment_article(Article(text="x", language="en"), split="words")
+def test_split_lines_does_not_resplit_sentences_and_marks_furniture(persian: Article) -> None:
+    text = "First sentence. Second sentence on the same line.\n\n  Third line!  \r\nFourth"
+    segments = segment_article(Article(text=text, language="en"), split="lines")
+    assert [s.text for s in segments] == [
+        "First sentence. Second sentence on the same line.", "Third line!", "Fourth"]
+    by_line = segment_article(persian, split="lines")
+    assert len(by_line) == len([line for line in persian.text.splitlines() if line.strip()])
+    assert "اخبار مرتبط" in [s.text for s in by_line if s.boilerplate]
+    assert not any(s.boilerplate for s in by_line if "پایگاه نظامی" in s.text and "بی پایه" in s.text
+                   and s.text.startswith("دوشنبه"))
+
+
+def test_unknown_split_mode_is_a_clear_error(persian: Article) -> None:
+    from xlcompare.errors import SegmentationError
+    from xlcompare.segments import splitter_id
+
+    with pytest.raises(SegmentationError, match="unknown split mode 'words'.*sentences, lines"):
+        segment_article(persian, split="words")
+    assert splitter_id("lines") != splitter_id("sentences")

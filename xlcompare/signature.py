@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from xlcompare.segments.article import DEFAULT_SPLIT, SPLITTERS
 from xlcompare.version import __version__
 
-# Bumped whenever sentence segmentation changes behaviour, so cached results can be told apart.
-SPLITTER_ID = "xlc-sentences/1"
+# The default segmentation's id; `xlcompare.segments.SPLITTERS` has one per split mode.
+SPLITTER_ID = SPLITTERS[DEFAULT_SPLIT]
 
 # Keys shown in the compact string, in this order, with their short names.
 _SHORT = [

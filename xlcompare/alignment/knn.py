@@ -37,6 +37,15 @@ def top_k_similar(
 
     k' = min(k, len(keys)). Rows are sorted by decreasing cosine, then increasing index.
     """
+    indices, cosines, _, _ = top_k_with_moments(queries, keys, k, block_size=block_size)
+    return indices, cosines
+
+
+def top_k_with_moments(
+    queries: np.ndarray, keys: np.ndarray, k: int, *, block_size: int = DEFAULT_BLOCK_SIZE
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`top_k_similar`, plus each query's mean cosine and mean squared cosine over all keys
+    (float64, (n,)): the background a query stands out from, at no extra pass."""
     if block_size < 1:
         raise ValueError(f"block_size must be >= 1, got {block_size}")
     queries = _as_unit_rows("queries", queries)
@@ -45,14 +54,18 @@ def top_k_similar(
     k = max(0, min(k, m))
     indices = np.empty((n, k), dtype=np.int64)
     cosines = np.empty((n, k), dtype=np.float32)
+    sums = np.zeros(n, dtype=np.float64)
+    squares = np.zeros(n, dtype=np.float64)
     if n == 0 or k == 0:
-        return indices, cosines
+        return indices, cosines, sums, squares
     for q0 in range(0, n, block_size):
         block = queries[q0 : q0 + block_size]
         best_cos = np.empty((len(block), 0), dtype=np.float32)
         best_idx = np.empty((len(block), 0), dtype=np.int64)
         for k0 in range(0, m, block_size):
             sims = block @ keys[k0 : k0 + block_size].T
+            sums[q0 : q0 + len(block)] += sims.sum(axis=1, dtype=np.float64)
+            squares[q0 : q0 + len(block)] += np.square(sims, dtype=np.float64).sum(axis=1)
             ids = np.arange(k0, k0 + sims.shape[1], dtype=np.int64)
             if sims.shape[1] > k:
                 keep = np.argpartition(-sims, k - 1, axis=1)[:, :k]
@@ -68,7 +81,7 @@ def top_k_similar(
         order = np.lexsort((best_idx, -best_cos), axis=1)
         cosines[q0 : q0 + len(block)] = np.take_along_axis(best_cos, order, axis=1)
         indices[q0 : q0 + len(block)] = np.take_along_axis(best_idx, order, axis=1)
-    return indices, cosines
+    return indices, cosines, sums / m, squares / m
 
 
 def cosine_moments(

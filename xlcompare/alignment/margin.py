@@ -26,6 +26,9 @@ def neighbourhood_means(top_k_cosines: np.ndarray) -> np.ndarray:
 def ratio_margin(
     cosine: np.ndarray | float, mean_x: np.ndarray | float, mean_y: np.ndarray | float
 ) -> np.ndarray:
-    """Elementwise ratio margin; > 1 means the pair beats its neighbourhoods."""
+    """Elementwise ratio margin; > 1 means the pair beats its neighbourhoods (a float for
+    floats)."""
+    if isinstance(cosine, float) and isinstance(mean_x, float) and isinstance(mean_y, float):
+        return cosine / max((mean_x + mean_y) / 2, _MIN_DENOMINATOR)
     denominator = np.maximum((np.asarray(mean_x) + np.asarray(mean_y)) / 2, _MIN_DENOMINATOR)
     return np.asarray(cosine) / denominator

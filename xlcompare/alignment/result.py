@@ -15,13 +15,15 @@ class AlignmentResult:
 
     `unmatched_left` / `unmatched_right` list the non-boilerplate segments in no alignment:
     content unique to that side. Boilerplate segments are in neither list: they are never
-    content. `parameters` is the signature that reproduces the result.
+    content. `parameters` is the signature that reproduces the result; `stats` says what the
+    run cost and found (texts embedded, anchors, chains, ...), for benchmarks and debugging.
     """
 
     alignments: list[Alignment]
     unmatched_left: list[int]
     unmatched_right: list[int]
     parameters: dict[str, Any] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -122,12 +122,23 @@ def article_from_text(
         log.warning(warnings[-1])
 
     if language is None or language.strip().lower() == "auto":
-        chosen = detected or (html.lang if html is not None else None)
+        declared = html.lang if html is not None else None
+        chosen = detected if guess.certain or not declared else declared
         if chosen is None:
             raise LanguageError(
                 f"{name}: too little text to detect its language ({guess.letters} letters); "
                 "pass the language explicitly (--from hi, --from fa, ...)"
             )
+        if not guess.certain and chosen == detected:
+            # A guess is good enough to segment and embed the text; say so, never refuse.
+            message = (
+                f"{name}: could not tell the language of this text for sure "
+                f"({guess.letters} letters, {guess.script} script); using "
+                f"{_language_name(chosen)}. Pass the language (--from, --left-lang, "
+                "--right-lang) to set it."
+            )
+            warnings.append(message)
+            log.warning(message)
     else:
         try:
             chosen = canonical_language(language)
@@ -136,7 +147,7 @@ def article_from_text(
                 f"{name}: {language!r} is not a language code; use an ISO 639-1 code such as "
                 "hi, fa or en (or auto)"
             ) from None
-        if detected is not None and detected != chosen:
+        if guess.certain and detected is not None and detected != chosen:
             message = (
                 f"{name}: language given as {_language_name(chosen)} but the text looks like "
                 f"{_language_name(detected)} ({guess.script} script); using {chosen}"

@@ -274,12 +274,16 @@ def make_comparison_signature(
         "left": dict(left.signature) if left.translations else None,
         "right": dict(right.signature) if right.translations else None,
     }
+    segmentation = {name: side.signature.get("splitter") for name, side in (("left", left), ("right", right))}
     parts = [f"emb:{embedder_name or 'none'}"]
     if alignment_parameters.get("method"):
         parts.append(f"align:{alignment_parameters['method']}")
     for key in ("k", "threshold", "max_group"):
         if key in alignment_parameters:
             parts.append(f"{key}:{alignment_parameters[key]}")
+    splitters = list(dict.fromkeys(s for s in segmentation.values() if s))
+    if splitters:
+        parts.append(f"split:{','.join(splitters)}")
     if themes:
         parts.append(f"themes:{themes['threshold']}")
     for name in ("left", "right"):
@@ -291,6 +295,7 @@ def make_comparison_signature(
         "xlcompare": __version__,
         "embedder": embedder_signature,
         "alignment": dict(alignment_parameters),
+        "segmentation": segmentation,
         "themes": themes,
         "mentions": mentions_signature(names_from),
         "translation": translation,

@@ -35,7 +35,7 @@ from xlcompare.corpus.stages import (
 from xlcompare.corpus.store import StageStore, stage_key
 from xlcompare.errors import InputError, OutputError
 from xlcompare.settings import DEFAULT_EMBEDDER, DEFAULT_MODEL
-from xlcompare.signature import SPLITTER_ID
+from xlcompare.segments import splitter_id
 from xlcompare.version import __version__
 
 log = logging.getLogger(__name__)
@@ -418,7 +418,7 @@ def _signature(settings: CorpusSettings, matching: MatchSettings, embedder: dict
         "embedder": dict(embedder),
         "matching": matching.to_dict(),
         "translation": settings.translation_settings() if settings.translate else None,
-        "splitter": SPLITTER_ID if settings.split == "sentences" else "lines",
+        "splitter": splitter_id(settings.split),
         "string": "|".join(parts),
     }
 

@@ -28,7 +28,7 @@ from xlcompare.article.model import Article, Block
 from xlcompare.errors import XlcompareError
 from xlcompare.segments.model import Segment
 from xlcompare.settings import DEFAULT_EMBEDDER, DEFAULT_MODEL
-from xlcompare.signature import SPLITTER_ID
+from xlcompare.segments import splitter_id
 from xlcompare.translation.model import Translation
 from xlcompare.version import __version__
 
@@ -45,7 +45,7 @@ class CorpusSettings:
     """Everything that changes what a corpus run computes (and how it is parallelised)."""
 
     translate: bool = True
-    model: str = "nllb-600m"
+    model: str = DEFAULT_MODEL
     engine: str = "auto"
     device: str = "auto"
     beams: int = 4
@@ -79,8 +79,8 @@ def read_key(source: Any, settings: CorpusSettings) -> str:
 
     return stage_key(
         READ_STAGE, source.digest, source.source_format, settings.language_for(source.side),
-        settings.split, settings.encoding if source.record is None else None, SPLITTER_ID, __version__,
-        settings.date_for(source.side),
+        settings.split, settings.encoding if source.record is None else None,
+        splitter_id(settings.split), __version__, settings.date_for(source.side),
     )
 
 

@@ -1,11 +1,25 @@
 """Language codes, their English names, and which script each language is written in."""
 from __future__ import annotations
 
+UNDETERMINED = "und"
+"""ISO 639's code for a text whose language cannot be told."""
+
 LANGUAGE_NAMES: dict[str, str] = {
+    "und": "undetermined language",
     "ar": "Arabic", "bn": "Bengali", "de": "German", "en": "English", "es": "Spanish",
-    "fa": "Persian", "fr": "French", "he": "Hebrew", "hi": "Hindi", "mr": "Marathi",
-    "ne": "Nepali", "ps": "Pashto", "ru": "Russian", "tg": "Tajik", "tr": "Turkish",
-    "ur": "Urdu", "zh": "Chinese",
+    "fa": "Persian", "fr": "French", "he": "Hebrew", "hi": "Hindi", "ja": "Japanese",
+    "kk": "Kazakh", "ko": "Korean", "mr": "Marathi", "ne": "Nepali", "ps": "Pashto",
+    "ru": "Russian", "tg": "Tajik", "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu",
+    "zh": "Chinese",
+}
+
+# Scripts that (in news) one language writes, so the script alone names the language.
+SCRIPT_LANGUAGE: dict[str, str] = {
+    "greek": "el", "armenian": "hy", "hebrew": "he", "bengali": "bn", "gurmukhi": "pa",
+    "gujarati": "gu", "oriya": "or", "tamil": "ta", "telugu": "te", "kannada": "kn",
+    "malayalam": "ml", "sinhala": "si", "thai": "th", "lao": "lo", "tibetan": "bo",
+    "myanmar": "my", "georgian": "ka", "ethiopic": "am", "khmer": "km", "kana": "ja",
+    "hangul": "ko",
 }
 
 # Languages written in the Arabic script. Sentence rules (a '.' glued to the next word is a

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 
-# Always end a sentence: danda, double danda, Arabic question mark, Urdu full stop, CJK marks.
-STRONG_TERMINATORS = frozenset("।॥؟۔。！？‼⁇⁈⁉")
+# Always end a sentence: danda, double danda, Arabic question mark, Urdu full stop, CJK marks,
+# and the full stops of Armenian, Ethiopic, Myanmar and Khmer.
+STRONG_TERMINATORS = frozenset("।॥؟۔。｡！？‼⁇⁈⁉։።፧။។")
 # End a sentence depending on what follows ('.' after "Dr", '?' inside a URL...).
 WEAK_TERMINATORS = frozenset(".!?…")
 SENTENCE_FINAL = STRONG_TERMINATORS | WEAK_TERMINATORS
-CLOSERS = frozenset("\"'”’»›)]}」』〉》")
-OPENERS = frozenset("\"'“‘«‹([{「『〈《")
+# “ and ‘ close German and Czech quotations („…“), so they are closers as well as openers.
+CLOSERS = frozenset("\"'”’“‘»›)]}」』〉》")
+OPENERS = frozenset("\"'“‘„‚«‹([{「『〈《¿¡")
 
 _FINAL_CLASS = "".join(sorted(SENTENCE_FINAL))
 _CLOSER_CLASS = re.escape("".join(sorted(CLOSERS)))

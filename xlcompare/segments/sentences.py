@@ -1,12 +1,16 @@
-"""Sentence segmentation for Hindi, Persian and English, by character offsets.
+"""Sentence segmentation by character offsets: Hindi, Persian and English with their own rules,
+any other language with the generic ones.
 
 Rules, per line (a line break always ends a sentence: scraped pages put one headline or one
 paragraph per line, and a headline list must give one segment per headline):
 
-- ``।`` ``॥`` ``؟`` ``۔`` (and CJK full-width marks) always end a sentence; in Hindi a ``|``
-  after Devanagari and before a space is a danda typed on a keyboard without one.
+- ``।`` ``॥`` ``؟`` ``۔``, the CJK full-width marks ``。！？`` and the full stops of other
+  scripts (Armenian ``։``, Ethiopic ``።``, Myanmar ``။``, Khmer ``។``) always end a sentence;
+  in Hindi a ``|`` after Devanagari and before a space is a danda typed on a keyboard without
+  one.
 - ``?`` and ``!`` end a sentence when followed by whitespace or the end of the line (or, in
-  Hindi and Persian, directly by a letter of that script: a missing space is a typo there).
+  Hindi and Persian, directly by a letter of that script: a missing space is a typo there; and
+  in any language directly by a CJK character, which is written without spaces).
 - ``.`` ends a sentence when followed by whitespace or the end of the line, except:
   after a known abbreviation (Mr. Dr. e.g. डॉ. प्रो.), after a single-letter initial (J. K.,
   Devanagari letter names such as ए. के., a single Persian letter), after dotted initials
@@ -16,37 +20,41 @@ paragraph per line, and a headline list must give one segment per headline):
   decimals use ٫ (۲٫۱), which is no terminator at all.
   Hindi is written with '.' as a full stop as well as । (news sites mix both), so '.' followed
   by a space ends a Hindi sentence unless the word before it is an abbreviation or initial.
-  In Persian a '.' directly between two words ("است.وزارت") is also a boundary.
+  In Persian a '.' directly between two words ("است.وزارت") is also a boundary, and so is a
+  '.' between two CJK characters.
+- Other languages get the English rules that are not about English words (initials, dotted
+  abbreviations, list numbers, a lower-case word continuing the sentence, which is harmless
+  where a script has no case), a few abbreviations common in European languages (Mme., bzw.,
+  Sra.), and, where a '.' marks ordinal numbers (German "am 3. Oktober", Czech, Finnish,
+  Turkish ...), no boundary after a number of one or two digits.
 - An ellipsis (... or …) ends an English sentence only before a capital letter; in Hindi and
   Persian it marks an omission or "and so on" inside a sentence and ends one only at the end
   of a line.
 - ``؛`` (Persian semicolon), ``:`` and ``;`` never end a sentence.
-- Closing quotes and brackets after the terminator stay with the sentence (”, », ’, ), ").
+- Closing quotes and brackets after the terminator stay with the sentence (”, », ’, ), ", and
+  the German closing “ of „…“).
 
 Whitespace around a sentence is not part of it; it falls in the gaps between spans, so the
 spans and gaps together always reproduce the input exactly.
 """
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from xlcompare.lang.languages import ARABIC_SCRIPT_LANGUAGES as _ARABIC_SCRIPT
 from xlcompare.lang.languages import DEVANAGARI_LANGUAGES as _DEVANAGARI
 from xlcompare.lang.punctuation import CLOSERS as _CLOSERS
 from xlcompare.lang.punctuation import OPENERS as _OPENERS
+from xlcompare.lang.punctuation import SENTENCE_FINAL
 from xlcompare.lang.punctuation import STRONG_TERMINATORS as _STRONG
 from xlcompare.lang.scripts import is_arabic_letter as _is_arabic_letter
+from xlcompare.lang.scripts import is_cjk as _is_cjk
 from xlcompare.lang.scripts import is_devanagari_letter as _is_devanagari_letter
-from xlcompare.segments.model import Segment
-
-if TYPE_CHECKING:
-    from xlcompare.article.model import Article
 
 _LINE = re.compile(r"[^\n\r\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+")
-_TERMINATORS = re.compile(r"[.!?।॥؟۔。！？‼⁇⁈⁉…|]+")
+# A pipe separates headlines ("India | World"), as a full stop would.
+_TERMINATORS = re.compile("[" + re.escape("".join(sorted(SENTENCE_FINAL))) + "|]+")
 _NEXT_WORD = re.compile(r"\s*(\S*)")
 
 # Abbreviations after which '.' does not end a sentence (compared case-insensitively,
@@ -68,6 +76,19 @@ _SENTENCE_STARTERS = frozenset({
     "the", "he", "she", "it", "they", "we", "i", "you", "this", "these", "those", "but", "his",
     "her", "its", "their", "there", "mr", "mrs", "ms", "dr", "after", "when", "while", "however",
     "meanwhile", "officials", "if", "in", "on", "a", "an",
+})
+
+# Abbreviations of other European languages that precede a name or a word ("Mme. Curie",
+# "bzw. die"); only those that cannot end a sentence, compared like the English ones.
+_EUROPEAN_ABBREVIATIONS = frozenset({
+    "mme", "mmes", "mlle", "mlles", "mgr", "bzw", "vgl", "ggf", "evtl", "inkl", "nr",
+    "hr", "sra", "srta", "dña", "dott", "sig", "sig.ra", "avv", "dhr", "mevr", "ca", "z.b",
+    "d.h", "u.a", "p.ex",
+})
+# Languages that write ordinal numbers with a '.' ("3. Oktober", "3. října", "3. lokakuuta").
+_ORDINAL_DOT = frozenset({
+    "de", "da", "nb", "nn", "no", "is", "fo", "fi", "et", "cs", "sk", "pl", "hu", "tr", "hr",
+    "sr", "bs", "sl", "lv", "lt",
 })
 
 _HINDI_ABBREVIATIONS = frozenset({
@@ -128,7 +149,7 @@ def _period_ends_sentence(line: str, dot: int, after: int, language: str) -> boo
         if language in _ARABIC_SCRIPT and _is_arabic_letter(next_char) and len(word) >= 2 \
                 and all(_is_arabic_letter(c) or c == "\u200c" for c in word):
             return word not in _PERSIAN_ABBREVIATIONS
-        return False
+        return _is_cjk(next_char) and dot > 0 and _is_cjk(line[dot - 1])
     if next_char is None:
         return True
     if not word:
@@ -140,6 +161,10 @@ def _period_ends_sentence(line: str, dot: int, after: int, language: str) -> boo
     if language in _DEVANAGARI and word in _HINDI_ABBREVIATIONS:
         return False
     if language in _ARABIC_SCRIPT and word in _PERSIAN_ABBREVIATIONS:
+        return False
+    if language in _ORDINAL_DOT and word.isdigit() and len(word) <= 2:
+        return False
+    if lowered in _EUROPEAN_ABBREVIATIONS and language not in _DEVANAGARI | _ARABIC_SCRIPT:
         return False
     if _is_initial(word, language):
         return False
@@ -202,13 +227,15 @@ def _boundary(line: str, match: re.Match[str], language: str) -> int | None:
             return after
         if language in _ARABIC_SCRIPT and _is_arabic_letter(next_char):
             return after
+        if _is_cjk(next_char):
+            return after
         return None
     if "…" in run or ".." in run:
         return after if _ellipsis_ends_sentence(line, after, language) else None
     return after if _period_ends_sentence(line, match.start(), after, language) else None
 
 
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -237,70 +264,11 @@ def segment_sentences(text: str, language: str) -> list[tuple[int, int]]:
             boundary = _boundary(line, match, language)
             if boundary is None:
                 continue
-            start, end = _strip(line, piece_start, boundary)
+            start, end = strip_span(line, piece_start, boundary)
             if end > start:
                 spans.append((line_start + start, line_start + end))
             piece_start = boundary
-        start, end = _strip(line, piece_start, len(line))
+        start, end = strip_span(line, piece_start, len(line))
         if end > start:
             spans.append((line_start + start, line_start + end))
     return spans
-
-
-def _split_at(text: str, span: tuple[int, int], cuts: list[int]) -> Iterator[tuple[int, int]]:
-    """Split a span at every cut strictly inside it, re-stripping the pieces."""
-    start, end = span
-    first = bisect.bisect_right(cuts, start)
-    last = bisect.bisect_left(cuts, end)
-    piece_start = start
-    for cut in cuts[first:last]:
-        s, e = _strip(text, piece_start, cut)
-        if e > s:
-            yield s, e
-        piece_start = cut
-    s, e = _strip(text, piece_start, end)
-    if e > s:
-        yield s, e
-
-
-SPLITS = ("sentences", "lines")
-
-
-def segment_lines(text: str) -> list[tuple[int, int]]:
-    """[start, end) of every non-empty line of `text`, without surrounding whitespace."""
-    spans = []
-    for line_start, line_end in _line_spans(text):
-        start, end = _strip(text, line_start, line_end)
-        if end > start:
-            spans.append((start, end))
-    return spans
-
-
-def segment_article(article: Article, *, split: str = "sentences") -> list[Segment]:
-    """The article's sentences (or, with split="lines", its non-empty lines) as `Segment`s
-    with ids 0..n-1 in text order.
-
-    A sentence never crosses a block boundary, and is boilerplate exactly when its block is.
-    Text outside every block (if blocks do not cover it) is still segmented: nothing is lost.
-    A line is one segment whatever it holds (input already split one sentence per line).
-    """
-    if split not in SPLITS:
-        raise ValueError(f"split must be one of {', '.join(SPLITS)}, not {split!r}")
-    text = article.text
-    if split == "lines":
-        return [
-            Segment(i, start, end, text[start:end], article.is_boilerplate(start, end))
-            for i, (start, end) in enumerate(segment_lines(text))
-        ]
-    blocks = sorted(article.blocks, key=lambda b: b.start)
-    cuts = sorted({b.start for b in blocks} | {b.end for b in blocks})
-    starts = [b.start for b in blocks]
-    segments: list[Segment] = []
-    for span in segment_sentences(text, article.language):
-        for start, end in _split_at(text, span, cuts):
-            index = bisect.bisect_right(starts, start) - 1
-            block = blocks[index] if index >= 0 and blocks[index].end >= end else None
-            boilerplate = block.boilerplate if block is not None else \
-                article.is_boilerplate(start, end)
-            segments.append(Segment(len(segments), start, end, text[start:end], boilerplate))
-    return segments

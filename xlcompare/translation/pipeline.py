@@ -107,10 +107,11 @@ def translate_segments(
 
 def untranslated(article: Article, *, split: str = "sentences") -> TranslatedArticle:
     """An article with its segments and no translations (for `--no-translate`)."""
-    from xlcompare.segments import segment_article
+    from xlcompare.segments import segment_article, splitter_id
     from xlcompare.signature import make_signature
 
-    return TranslatedArticle(article, segment_article(article, split=split), {}, signature=make_signature({}))
+    segments = segment_article(article, split=split)
+    return TranslatedArticle(article, segments, {}, signature=make_signature({"splitter": splitter_id(split)}))
 
 
 def load_engine(
