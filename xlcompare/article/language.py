@@ -23,6 +23,7 @@ from xlcompare.lang.languages import LANGUAGE_NAMES as LANGUAGE_NAMES
 from xlcompare.lang.languages import SCRIPT_LANGUAGE as _SCRIPT_LANGUAGE
 from xlcompare.lang.languages import UNDETERMINED as UNDETERMINED
 from xlcompare.lang.languages import canonical_language as canonical_language
+from xlcompare.lang.scripts import in_arabic_block
 from xlcompare.lang.scripts import script_of as _script_of
 
 MIN_LETTERS = 20
@@ -99,7 +100,7 @@ def script_counts(text: str) -> Counter[str]:
 
 
 def _arabic_script_language(text: str) -> str:
-    letters = Counter(ch for ch in text if "\u0600" <= ch <= "\u06ff")
+    letters = Counter(ch for ch in text if in_arabic_block(ch))
     total = sum(letters.values()) or 1
     urdu = sum(letters[ch] for ch in _URDU_MARKERS)
     persian = sum(letters[ch] for ch in _PERSIAN_MARKERS)

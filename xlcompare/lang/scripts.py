@@ -47,6 +47,17 @@ SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
 ARABIC_BLOCK = "\u0600-\u06ff"
 DEVANAGARI_BLOCK = "\u0900-\u097f"
 
+
+def in_arabic_block(ch: str) -> bool:
+    """Any character of the basic Arabic block: letters, marks, digits, punctuation."""
+    return "\u0600" <= ch <= "\u06ff"
+
+
+def in_devanagari_block(ch: str) -> bool:
+    """Any character of the Devanagari block: letters, signs, digits, danda."""
+    return "\u0900" <= ch <= "\u097f"
+
+
 ZWNJ = "\u200c"
 """ZERO WIDTH NON-JOINER: in Persian it joins the parts of one word (می‌روم, کتاب‌ها)."""
 

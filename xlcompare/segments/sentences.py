@@ -50,6 +50,7 @@ from xlcompare.lang.punctuation import SENTENCE_FINAL
 from xlcompare.lang.punctuation import STRONG_TERMINATORS as _STRONG
 from xlcompare.lang.scripts import is_arabic_letter as _is_arabic_letter
 from xlcompare.lang.scripts import is_cjk as _is_cjk
+from xlcompare.lang.scripts import in_devanagari_block
 from xlcompare.lang.scripts import is_devanagari_letter as _is_devanagari_letter
 
 _LINE = re.compile(r"[^\n\r\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+")
@@ -206,7 +207,7 @@ def _pipe_is_danda(line: str, pipe: int, after: int, language: str) -> bool:
     if language not in _DEVANAGARI or (after < len(line) and not line[after].isspace()):
         return False
     before = line[:pipe].rstrip()
-    return bool(before) and "\u0900" <= before[-1] <= "\u097f"
+    return bool(before) and in_devanagari_block(before[-1])
 
 
 def _boundary(line: str, match: re.Match[str], language: str) -> int | None:
