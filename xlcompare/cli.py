@@ -286,6 +286,12 @@ OfflineOpt = Annotated[
         help="Use only models already in the local cache (same as HF_HUB_OFFLINE=1).",
     ),
 ]
+TranslateOpt = Annotated[
+    bool,
+    typer.Option("--translate/--no-translate",
+                 help="Translate to English first (needs a translation model); --no-translate "
+                 "compares the source texts with the multilingual embedder alone."),
+]
 EmbedderOpt = Annotated[
     str,
     typer.Option("--embedder", "-e", help="e5-ct2 (multilingual-e5-small on CTranslate2 int8; falls "
@@ -454,11 +460,7 @@ def _translation_renderer(fmt: str):
 def compare(
     left: Annotated[Path, typer.Argument(help="First article.", show_default=False)],
     right: Annotated[Path, typer.Argument(help="Second article.", show_default=False)],
-    do_translate: Annotated[
-        bool,
-        typer.Option("--translate/--no-translate",
-                     help="Translate both sides to English first (needs a translation model)."),
-    ] = True,
+    do_translate: TranslateOpt = True,
     model: ModelOpt = DEFAULT_MODEL,
     embedder: EmbedderOpt = DEFAULT_EMBEDDER,
     fmt: Annotated[
@@ -607,11 +609,7 @@ def corpus(
     outdir: Annotated[Path, typer.Option(
         "--out", "-o", help="Output folder: matches.jsonl, corpus.json, index.html, pairs/, and "
         "cache/ (what a rerun reuses).")] = Path("xlcompare-corpus"),
-    do_translate: Annotated[
-        bool,
-        typer.Option("--translate/--no-translate",
-                     help="Translate every article to English first (needs a translation model)."),
-    ] = True,
+    do_translate: TranslateOpt = True,
     model: ModelOpt = DEFAULT_MODEL,
     embedder: EmbedderOpt = DEFAULT_EMBEDDER,
     split: SplitOpt = Split.sentences,
