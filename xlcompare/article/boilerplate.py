@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from xlcompare.article.model import Block
 from xlcompare.article.normalize import normalize_for_matching
@@ -30,6 +30,7 @@ from xlcompare.lang.digits import fold_digits
 from xlcompare.lang.languages import LATIN_LANGUAGES as _LATIN_LANGUAGES
 from xlcompare.lang.punctuation import ends_sentence
 from xlcompare.lang.scripts import ARABIC_BLOCK, DEVANAGARI_BLOCK
+from xlcompare.lang.spans import line_spans
 
 # Known furniture headings, compared after normalisation (case-folded, Arabic letters folded,
 # ZWNJ and punctuation removed, spaces collapsed). A line matches when it equals one of them
@@ -150,18 +151,6 @@ def _date_only(line: str) -> bool:
     return len(letters) <= 2 and len(" ".join(letters)) <= 20
 
 
-def _lines(text: str) -> Iterable[tuple[int, int]]:
-    """[start, end) of each non-blank line, without its surrounding whitespace."""
-    for match in re.finditer(r"[^\n\r\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+", text):
-        start, end = match.span()
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            yield start, end
-
-
 def _front_matter_end(text: str) -> int | None:
     match = re.match(r"\ufeff?---[ \t]*\r?\n.*?\r?\n---[ \t]*(?:\r?\n|$)", text, re.DOTALL)
     return match.end() if match else None
@@ -202,7 +191,7 @@ def mark_blocks(
     lines lies in none. `furniture` gives spans already known to be furniture (from HTML
     structure) with their reasons; `headings` marks spans known to be headings.
     """
-    lines = list(_lines(text))
+    lines = list(line_spans(text))
     blocks: list[Block] = []
     front_matter_end = _front_matter_end(text)
     in_list_after: str | None = None

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from xlcompare.errors import SegmentationError
 from xlcompare.segments.lines import segment_lines
 from xlcompare.segments.model import Segment
-from xlcompare.segments.sentences import segment_sentences, strip_span
+from xlcompare.lang.spans import strip_span
+from xlcompare.segments.sentences import segment_sentences
 
 if TYPE_CHECKING:
     from xlcompare.article.model import Article

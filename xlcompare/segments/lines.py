@@ -11,20 +11,9 @@ the decoded text, so segments and the whitespace between them reproduce the inpu
 """
 from __future__ import annotations
 
-import re
-
-_LINE = re.compile(r"[^\r\n]+")
+from xlcompare.lang.spans import FILE_LINE_BREAK, line_spans
 
 
 def segment_lines(text: str) -> list[tuple[int, int]]:
     """[start, end) of every line of `text` that is not blank, without surrounding whitespace."""
-    spans: list[tuple[int, int]] = []
-    for match in _LINE.finditer(text):
-        start, end = match.span()
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            spans.append((start, end))
-    return spans
+    return list(line_spans(text, FILE_LINE_BREAK))

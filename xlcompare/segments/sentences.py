@@ -40,7 +40,6 @@ spans and gaps together always reproduce the input exactly.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from xlcompare.lang.languages import ARABIC_SCRIPT_LANGUAGES as _ARABIC_SCRIPT
 from xlcompare.lang.languages import DEVANAGARI_LANGUAGES as _DEVANAGARI
@@ -52,8 +51,8 @@ from xlcompare.lang.scripts import is_arabic_letter as _is_arabic_letter
 from xlcompare.lang.scripts import is_cjk as _is_cjk
 from xlcompare.lang.scripts import in_devanagari_block
 from xlcompare.lang.scripts import is_devanagari_letter as _is_devanagari_letter
+from xlcompare.lang.spans import line_spans, strip_span
 
-_LINE = re.compile(r"[^\n\r\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+")
 # A pipe separates headlines ("India | World"), as a full stop would.
 _TERMINATORS = re.compile("[" + re.escape("".join(sorted(SENTENCE_FINAL))) + "|]+")
 _NEXT_WORD = re.compile(r"\s*(\S*)")
@@ -236,19 +235,6 @@ def _boundary(line: str, match: re.Match[str], language: str) -> int | None:
     return after if _period_ends_sentence(line, match.start(), after, language) else None
 
 
-def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-def _line_spans(text: str) -> Iterator[tuple[int, int]]:
-    for match in _LINE.finditer(text):
-        yield match.span()
-
-
 def segment_sentences(text: str, language: str) -> list[tuple[int, int]]:
     """[start, end) of every sentence of `text`, in order, without surrounding whitespace.
 
@@ -256,7 +242,7 @@ def segment_sentences(text: str, language: str) -> list[tuple[int, int]]:
     the spans and the gaps is the input, character for character.
     """
     spans: list[tuple[int, int]] = []
-    for line_start, line_end in _line_spans(text):
+    for line_start, line_end in line_spans(text):
         line = text[line_start:line_end]
         piece_start = 0
         for match in _TERMINATORS.finditer(line):
