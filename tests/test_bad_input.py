@@ -378,7 +378,9 @@ def _check_offsets(root: Path, output: Path, encoding: str | None) -> None:
 
 
 @pytest.fixture()
-def workspace(tmp_path: Path, tiny_marian_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
+def workspace(
+    tmp_path: Path, tiny_marian_dir: Path, monkeypatch: pytest.MonkeyPatch, shared_embedder
+) -> Workspace:
     root = tmp_path / "ws"
     root.mkdir()
     monkeypatch.chdir(root)
@@ -570,6 +572,7 @@ def test_no_long_text_reaches_the_embedder() -> None:
     assert "".join(pieces) == "x y " * 1000  # without the limit, nothing is lost
 
 
+@pytest.mark.slow
 def test_compare_windows_long_segments_and_says_so(tmp_path: Path) -> None:
     from xlcompare import api
 
@@ -731,7 +734,9 @@ def _translate_again(article_path: Path, marian: Path) -> tuple[int, int, int]:
 @pytest.mark.slow
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
 def test_a_stopped_translation_keeps_its_finished_batches(how, tmp_path, tiny_marian_dir):
-    article = _many_sentences(tmp_path / "many.txt", 400)  # four batches of 128 and one more
+    # Seven batches of 128 and one more: the first is stored well before the last is done, even
+    # when this process waits for a busy core before it sees the first and stops the run.
+    article = _many_sentences(tmp_path / "many.txt", 1000)
     out = tmp_path / "out"
     process = subprocess.Popen(
         _command("translate", str(article), "--from", "hi", "--model", str(tiny_marian_dir), "--beams", "1",
@@ -791,7 +796,7 @@ def test_two_processes_share_one_cache(tmp_path, tiny_marian_dir):
     pytest.param("a-folder", marks=pytest.mark.slow),
 ])
 def test_a_damaged_cache_is_set_aside_and_rebuilt_with_one_warning(damage, tmp_path, tiny_marian_dir,
-                                                                   monkeypatch):
+                                                                   monkeypatch, shared_embedder):
     from xlcompare import settings
     from xlcompare.translation.cache import DATABASE_NAME
 
@@ -857,7 +862,9 @@ def _limited_file_size(limit: int) -> Callable[[], None]:
 
 
 @pytest.mark.slow
-def test_a_full_disk_behind_stdout_or_a_report_is_one_line(tmp_path):
+def test_a_full_disk_behind_stdout_or_a_report_is_one_line(tmp_path, default_embedder_model):
+    # default_embedder_model: the session's converted embedding model exists, as it does for a
+    # user after the first run, so this run does not start with the one-time conversion note.
     pytest.importorskip("sacrebleu")
     (tmp_path / "h.txt").write_text("The cat sat on the mat.\n" * 100, encoding="utf-8")
     (tmp_path / "r.txt").write_text("The cat sat on a mat.\n" * 100, encoding="utf-8")

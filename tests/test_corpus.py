@@ -36,6 +36,9 @@ from xlcompare.corpus.stages import CorpusSettings, read_article, read_key
 from xlcompare.corpus.store import StageStore
 from xlcompare.errors import InputError
 
+# Runs in this process load the session's embedder instead of their own (conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_embedder")
+
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -379,7 +379,7 @@ def test_auto_engine_falls_back_to_transformers(tiny_marian_dir, monkeypatch, ca
 # --- through the library API, as the CLI runs it --------------------------------------------
 
 
-def test_api_translate_with_the_ctranslate2_engine(tiny_marian_dir):
+def test_api_translate_with_the_ctranslate2_engine(tiny_marian_dir, shared_embedder):
     import xlcompare.api as api
     from xlcompare.segments.model import Segment
 

