@@ -629,7 +629,7 @@ def corpus(
     ] = None,
     backend: Annotated[Backend, typer.Option(
         "--backend", help="local: a process pool on this machine; ray: a Ray Data pipeline "
-        "(pip install 'xlcompare\\[ray]').")] = Backend.local,
+        "(the \\[ray] extra: pip install -e '.\\[ray]' in a clone).")] = Backend.local,
     workers: Annotated[Optional[int], typer.Option(
         "--workers", min=1, help="Processes (local) or actors per stage (ray); default: one per core.")] = None,
     ray_address: Annotated[Optional[str], typer.Option(

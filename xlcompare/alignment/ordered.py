@@ -172,7 +172,7 @@ class OrderedPass:
         """Link the one segment a side left between two consecutive ordered links, when the
         pair stands out at all from its backgrounds (`gap_contrast`)."""
         aligner = self.aligner
-        links = sorted((link for link in aligner.links if link.ordered), key=lambda l: l.left)
+        links = sorted((link for link in aligner.links if link.ordered), key=lambda link: link.left)
         for before, after in zip(links, links[1:]):
             left = (before.left[0] + before.left[1], 1)
             right = (before.right[0] + before.right[1], 1)

@@ -168,7 +168,7 @@ class CorpusResult:
 
     def to_dataframe(self, kind: str = "matches") -> Any:
         """"matches": one row per matched pair; "articles": every article of both sides
-        (needs pandas: pip install 'xlcompare[notebook]')."""
+        (needs pandas, in the [notebook] extra)."""
         from xlcompare.notebook import deps
 
         pd = deps.pandas()

@@ -45,7 +45,7 @@ from xlcompare.corpus.stages import (
     read_article,
     translate_job,
 )
-from xlcompare.errors import MissingDependencyError, XlcompareError
+from xlcompare.errors import MissingDependencyError, XlcompareError, install_hint
 
 READ_BATCH = 8
 RAY_CHUNK = 4096  # articles per Ray Data pipeline run
@@ -181,8 +181,7 @@ class RayBackend:
             import ray.data  # noqa: F401 - the [data] part of the extra
         except ImportError as exc:
             raise MissingDependencyError(
-                "The Ray backend needs Ray Data: pip install 'xlcompare[ray]' (ray[data]), "
-                "or use --backend local"
+                f"The Ray backend needs Ray Data: {install_hint('ray')}; or use --backend local"
             ) from exc
         if embedder is not None:
             raise ValueError("the Ray backend loads the embedder on its workers; pass its name")
