@@ -176,6 +176,31 @@ def _words(text: str, stop: frozenset[str]) -> list[str]:
     ]
 
 
+def candidate_words(texts: Sequence[str], side_texts: Sequence[str], language: str) -> list[str]:
+    """The words of `texts` (a topic's segments) worth ranking as its keywords: no
+    stop-words, the MAX_CANDIDATES most frequent in the topic, then rarest in `side_texts`
+    (the rest of its side), then longest."""
+    stop = stop_words(language)
+    counts = Counter(word for text in texts for word in _words(text, stop))
+    if not counts:
+        return []
+    spread = Counter(word for text in side_texts for word in set(_words(text, stop)))
+    return sorted(counts, key=lambda w: (-counts[w], spread[w], -len(w)))[:MAX_CANDIDATES]
+
+
+def rank_keywords(
+    words: Sequence[str], word_vectors: np.ndarray, topic_vectors: np.ndarray,
+    side_vectors: np.ndarray, top: int = KEYWORDS_PER_SIDE,
+) -> list[str]:
+    """The `top` of `words` that best tell the topic from the rest of its side (see the module
+    docstring): by cosine to the topic's mean vector less cosine to the side's mean vector."""
+    if not len(words):
+        return []
+    scores = word_vectors @ _unit(topic_vectors.mean(axis=0)) - word_vectors @ _unit(side_vectors.mean(axis=0))
+    order = sorted(range(len(words)), key=lambda i: (-float(scores[i]), i))
+    return [words[i] for i in order[:top]]
+
+
 def topic_keywords(
     texts: Sequence[str],
     topic_vectors: np.ndarray,
@@ -185,21 +210,14 @@ def topic_keywords(
     language: str,
     top: int = KEYWORDS_PER_SIDE,
 ) -> list[str]:
-    """The `top` words of `texts` (a topic's segments) that best tell the topic from the rest of
-    its side, `side_texts` (see the module docstring): no stop-words, ranked by cosine to the
-    topic's mean vector less cosine to the side's mean vector."""
+    """`candidate_words` of one topic ranked by `rank_keywords`, its words embedded here
+    (group_themes embeds the words of all topics at once instead)."""
     from xlcompare.alignment.embed import embed_texts
 
-    stop = stop_words(language)
-    counts = Counter(word for text in texts for word in _words(text, stop))
-    if not counts:
+    words = candidate_words(texts, side_texts, language)
+    if not words:
         return []
-    spread = Counter(word for text in side_texts for word in set(_words(text, stop)))
-    words = sorted(counts, key=lambda w: (-counts[w], spread[w], -len(w)))[:MAX_CANDIDATES]
-    vectors = embed_texts(words, embedder)
-    scores = vectors @ _unit(topic_vectors.mean(axis=0)) - vectors @ _unit(side_vectors.mean(axis=0))
-    order = sorted(range(len(words)), key=lambda i: (-float(scores[i]), i))
-    return [words[i] for i in order[:top]]
+    return rank_keywords(words, embed_texts(words, embedder), topic_vectors, side_vectors, top)
 
 
 def group_themes(
@@ -288,22 +306,36 @@ def group_themes(
     themes: list[ThemeGroup] = []
     other_left: list[int] = []
     other_right: list[int] = []
+    topics = []
     for cluster in clusters:
         left_ids = sorted(side_and_id[i][1] for i in cluster if side_and_id[i][0] == 0)
         right_ids = sorted(side_and_id[i][1] for i in cluster if side_and_id[i][0] == 1)
         if len(cluster) == 1:
             other_left += left_ids
             other_right += right_ids
-            continue
+        else:
+            topics.append((cluster, left_ids, right_ids))
+    word_vectors: dict[str, np.ndarray] = {}
+    if keyword_sides is not None:
+        # The candidate words of every topic in one call: a call per topic and side costs
+        # more in overhead than the few tokens of its words (210 calls for a 200-sentence pair).
+        candidates = [
+            [keyword_side.candidates(ids) if ids else [] for keyword_side, ids in zip(keyword_sides, (left_ids, right_ids))]
+            for _, left_ids, right_ids in topics
+        ]
+        words = list(dict.fromkeys(w for per_side in candidates for found in per_side for w in found))
+        word_vectors = dict(zip(words, embed_texts(words, embedder))) if words else {}
+    for number, (cluster, left_ids, right_ids) in enumerate(topics):
         if use_english:
             block = similarity[np.ix_(cluster, cluster)]
             central = cluster[int(np.argmax(block.sum(axis=1)))]
             label = _shorten(all_texts[central])
             source = "translation"
         else:
+            assert keyword_sides is not None
             parts = [
-                ", ".join(keyword_side.keywords(ids, embedder))
-                for keyword_side, ids in zip(keyword_sides, (left_ids, right_ids)) if ids
+                ", ".join(keyword_side.keywords(ids, found, word_vectors))
+                for keyword_side, ids, found in zip(keyword_sides, (left_ids, right_ids), candidates[number]) if ids
             ]
             label = " · ".join(p for p in parts if p) or "(no content words)"
             source = "keywords"
@@ -331,11 +363,14 @@ class _KeywordSide:
         self.row = {sid: i for i, sid in enumerate(order)}
         self.vectors = embed_texts([self.texts[sid] for sid in order], embedder) if self.in_english else source_vectors
 
-    def keywords(self, ids: Sequence[int], embedder: Any) -> list[str]:
+    def candidates(self, ids: Sequence[int]) -> list[str]:
+        return candidate_words([self.texts[i] for i in ids], list(self.texts.values()), self.language)
+
+    def keywords(self, ids: Sequence[int], words: list[str], vectors: dict[str, np.ndarray]) -> list[str]:
+        if not words:
+            return []
         topic = self.vectors[[self.row[i] for i in ids]]
-        return topic_keywords(
-            [self.texts[i] for i in ids], topic, list(self.texts.values()), self.vectors, embedder, self.language
-        )
+        return rank_keywords(words, np.stack([vectors[w] for w in words]), topic, self.vectors)
 
 
 def _shorten(text: str, limit: int = MAX_LABEL_CHARS) -> str:
