@@ -262,15 +262,20 @@ HINDI_SPORT = [
     "गेंदबाजों ने पहली पारी में सात विकेट लिए।",
     "टेलीविजन पर इस मैच को करोड़ों लोगों ने देखा।",
 ]
-PERSIAN_PHONE = [
-    "یک شرکت فناوری کره‌ای گوشی هوشمند جدیدی با دوربین قوی‌تر معرفی کرد.",
-    "باتری این دستگاه تا دو روز شارژ نگه می‌دارد.",
-    "قیمت این گوشی در بازار اروپا حدود هشتصد یورو خواهد بود.",
-    "کارشناسان می‌گویند صفحه نمایش آن روشن‌تر از مدل قبلی است.",
-    "این محصول ابتدا در کره جنوبی به فروش می‌رسد.",
-    "این گوشی در سه رنگ مختلف عرضه خواهد شد.",
-    "حافظه داخلی آن دو برابر شده است.",
-    "برخی کاربران از وزن زیاد دستگاه انتقاد کرده‌اند.",
+# A recipe: nothing in it relates to a cricket report. (A smartphone launch did: "its battery
+# lasts two days" against "play began two hours late on the second day", "the screen is
+# brighter" against "crores watched it on television", each pair 2.7-2.8 SD above the
+# background on some CPUs, as much fair partial matches as chance. Here no pair reaches 2.35
+# SD with either embedder.)
+PERSIAN_COOKING = [
+    "برای پختن این خورش ابتدا پیاز را خرد کنید و در روغن سرخ کنید.",
+    "سپس گوشت را اضافه کنید تا رنگ آن تغییر کند.",
+    "لوبیا قرمز را از شب قبل در آب خیس کنید.",
+    "سبزی‌ها را بشویید، خرد کنید و جداگانه تفت دهید.",
+    "همه مواد را در قابلمه بریزید و آب اضافه کنید.",
+    "لیمو عمانی به خورش طعم ترش و خوشایندی می‌دهد.",
+    "خورش را روی حرارت ملایم بگذارید تا جا بیفتد.",
+    "آن را با برنج سفید و ماست سرو کنید.",
 ]
 
 
@@ -316,7 +321,7 @@ def test_a_translation_with_a_merge_and_additions_aligns_in_order(embedder):
 
 
 def test_two_unrelated_documents_align_nothing(embedder):
-    left, right = segments(HINDI_SPORT), segments(PERSIAN_PHONE)
+    left, right = segments(HINDI_SPORT), segments(PERSIAN_COOKING)
     result = align_segments(left, right, embedder)
     assert result.alignments == []
     assert result.unmatched_left == list(range(8)) and result.unmatched_right == list(range(8))

@@ -253,3 +253,48 @@ def test_a_notice_is_a_note_not_a_warning(capsys):
     logging.getLogger("xlcompare.test").info("not shown without -v")
     lines = capsys.readouterr().err.splitlines()
     assert lines == ["note: Converting, once"]
+
+
+@pytest.mark.parametrize(("finished", "code", "fast"), [
+    (True, 0, True),  # a compare that succeeded ends at once
+    (True, 2, False),  # any failure ends normally, with its code
+    (False, 0, False),  # other commands end normally
+])
+def test_the_program_skips_finalisation_only_after_a_compare_that_succeeded(monkeypatch, finished, code, fast):
+    from xlcompare import cli
+
+    exits = []
+
+    def command() -> None:
+        monkeypatch.setattr(cli, "_finished", finished)
+        raise SystemExit(code)
+
+    monkeypatch.setattr(cli, "app", command)
+    monkeypatch.setattr(cli.os, "_exit", lambda status: exits.append(status))
+    if fast:
+        cli.main()
+        assert exits == [0]
+    else:
+        with pytest.raises(SystemExit) as raised:
+            cli.main()
+        assert raised.value.code == code and exits == []
+
+
+def test_a_compare_piped_to_stdout_arrives_whole(tmp_path):
+    """The process ends without finalisation after a compare: what it wrote must be flushed."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    seeds = sorted((root / "seeds").glob("*.txt"))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(root), os.environ.get("PYTHONPATH"))))}
+    done = subprocess.run(
+        [sys.executable, "-m", "xlcompare", "compare", *map(str, seeds), "--no-translate", "-o", "-", "--format", "json"],
+        capture_output=True, env=env, timeout=300, cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert report["left"]["segments"] and report["right"]["segments"]
+    assert b"said by one side only" not in done.stdout
+    assert b"related passage" in done.stderr  # the last warning, printed after the report

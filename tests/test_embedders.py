@@ -335,3 +335,30 @@ def test_sentence_transformers_prefix_follows_the_model(stub_sentence_transforme
     embedder = SentenceTransformersEmbedder(name, offline=True)
     assert embedder.signature()["prefix"] == prefix
     assert embedder.signature()["model"] == name
+
+
+class LoadingHashEmbedder(HashEmbedder):
+    """A stand-in whose model loads in the background when asked to."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads_started = 0
+
+    def start_loading(self) -> None:
+        self.loads_started += 1
+
+
+def test_the_model_loads_early_only_when_vectors_are_missing(tmp_path):
+    cached = CachedEmbedder(LoadingHashEmbedder(), directory=tmp_path)
+    assert not cached.holds(["a", "b"])
+    assert cached.start_loading(["a", "b"]) and cached.inner.loads_started == 1
+    cached.embed(["a", "b"])
+    assert cached.holds(["b", "a", "a"]) and not cached.holds(["a", "c"])
+    assert not cached.start_loading(["a", "b"]) and cached.inner.loads_started == 1
+    # a later run finds them on disk: nothing to load for
+    later = CachedEmbedder(LoadingHashEmbedder(), directory=tmp_path)
+    assert later.holds(["a", "b"]) and not later.start_loading(["a", "b"])
+    assert later.inner.loads_started == 0 and later.stats.requested == 0
+    assert later.start_loading(["a", "z"]) and later.inner.loads_started == 1
+    # an embedder that cannot load early is left alone
+    assert not CachedEmbedder(HashEmbedder()).start_loading(["a"])

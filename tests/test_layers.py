@@ -16,7 +16,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "xlcompare"
 # Lowest first. A module may import its own package and any package of a lower rank; packages
 # of one rank do not import each other.
 RANKS = {
-    "version": 0, "errors": 0, "settings": 0, "views": 0, "lang": 0, "locks": 0,
+    # settings reads environment variables and nothing else: lang keeps its name tables in
+    # the cache folder it names.
+    "settings": -1,
+    "version": 0, "errors": 0, "views": 0, "lang": 0, "locks": 0,
     "batching": 1, "ct2": 1,
     "article": 2,
     "segments": 3,

@@ -16,9 +16,18 @@ the city matters and context can decide: Persian "دوشنبه" is Dushanbe and 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import logging
+import os
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from xlcompare.lang.transliterate import fine_key, latin_key
+
+log = logging.getLogger(__name__)
 
 LANGUAGES = ("en", "hi", "fa")
 
@@ -85,9 +94,12 @@ def _first_name(name: str) -> str:
     return name.strip()
 
 
-@functools.cache
 def entities() -> tuple[Entity, ...]:
     """Every place and organisation: CLDR territories, CLDR cities, then the extra list."""
+    return _tables().entities
+
+
+def _entities_from_cldr() -> tuple[Entity, ...]:
     from babel import Locale
     from babel.core import get_global
     from babel.dates import get_timezone_location
@@ -141,15 +153,26 @@ def _demonym_stems(name: str, language: str) -> list[str]:
     return []
 
 
-@functools.cache
 def name_index(language: str) -> dict[str, Entity]:
     """fine_key of every name (and country demonym) in `language` -> its entity; a name
     that two entities share keeps the first (countries before cities)."""
+    tables = _tables()
+    if language in tables.names:
+        return tables.names[language]
+    return _other_name_index(language)
+
+
+@functools.cache
+def _other_name_index(language: str) -> dict[str, Entity]:
+    return _build_name_index(language, entities())
+
+
+def _build_name_index(language: str, entities: tuple[Entity, ...]) -> dict[str, Entity]:
     index: dict[str, Entity] = {}
-    for entity in entities():
+    for entity in entities:
         for name in entity.names.get(language, ()):
             index.setdefault(fine_key(name), entity)
-    for entity in entities():
+    for entity in entities:
         if entity.id.startswith("territory:") and len(entity.id) == len("territory:") + 2:
             for name in entity.names.get(language, ()):
                 for form in _demonym_stems(name, language):
@@ -158,11 +181,14 @@ def name_index(language: str) -> dict[str, Entity]:
     return index
 
 
-@functools.cache
 def latin_index() -> dict[str, tuple[Entity, ...]]:
     """Compact latin_key of every name in every language -> the entities it may be."""
+    return _tables().latin
+
+
+def _build_latin_index(entities: tuple[Entity, ...]) -> dict[str, tuple[Entity, ...]]:
     index: dict[str, list[Entity]] = {}
-    for entity in entities():
+    for entity in entities:
         for names in entity.names.values():
             for name in names:
                 key = latin_key(name, compact=True)
@@ -171,10 +197,21 @@ def latin_index() -> dict[str, tuple[Entity, ...]]:
     return {key: tuple(found) for key, found in index.items()}
 
 
-@functools.cache
 def calendar_words(language: str) -> dict[str, tuple[str, int]]:
     """Weekday and month names of `language` (CLDR) that are also names here, by fine_key:
     {"دوشنبه": ("weekday", 0)} in Persian (0 is Monday)."""
+    tables = _tables()
+    if language in tables.calendar:
+        return tables.calendar[language]
+    return _other_calendar_words(language)
+
+
+@functools.cache
+def _other_calendar_words(language: str) -> dict[str, tuple[str, int]]:
+    return _build_calendar_words(language, name_index(language))
+
+
+def _build_calendar_words(language: str, names: dict[str, Entity]) -> dict[str, tuple[str, int]]:
     from babel import Locale
 
     locale = Locale.parse(language)
@@ -184,7 +221,6 @@ def calendar_words(language: str) -> dict[str, tuple[str, int]]:
             words[fine_key(name)] = ("weekday", number)
         for number, name in locale.months[context]["wide"].items():
             words[fine_key(name)] = ("month", number)
-    names = name_index(language)
     return {key: value for key, value in words.items() if key in names}
 
 
@@ -193,3 +229,102 @@ def cldr_version() -> str:
     import babel
 
     return f"babel-{babel.__version__}"
+
+
+# --- the tables, built once and kept on disk ------------------------------------------------
+#
+# Building them reads CLDR through Babel and transliterates ~2,000 names: 0.25 s at every
+# start, a sixth of comparing two short articles. They depend only on Babel's data and on the
+# code of this package (xlcompare/lang: keys, transliteration, the lists above), so they are
+# stored as JSON under settings.cache_dir(), in a file named by Babel's version and a digest
+# of that code, and loaded in a few hundredths of a second. A file that does not read back
+# is built again; a cache that cannot be written only costs the time.
+
+_TABLES_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class _Tables:
+    entities: tuple[Entity, ...]
+    names: dict[str, dict[str, Entity]]  # language -> name_index
+    latin: dict[str, tuple[Entity, ...]]
+    calendar: dict[str, dict[str, tuple[str, int]]]  # language -> calendar_words
+
+
+@functools.cache
+def _tables() -> _Tables:
+    path = _tables_path()
+    if path is not None and path.is_file():
+        try:
+            return _tables_from_json(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+            log.info("rebuilding the name tables: %s does not read back (%s)", path, exc)
+    tables = _build_tables()
+    if path is not None:
+        _store(path, _tables_to_json(tables))
+    return tables
+
+
+def _build_tables() -> _Tables:
+    found = _entities_from_cldr()
+    names = {language: _build_name_index(language, found) for language in LANGUAGES}
+    return _Tables(
+        found, names, _build_latin_index(found),
+        {language: _build_calendar_words(language, names[language]) for language in LANGUAGES},
+    )
+
+
+def _tables_path() -> Path | None:
+    from xlcompare import settings
+
+    try:
+        import babel
+    except ImportError:  # the build will say what is missing
+        return None
+    digest = hashlib.sha256(f"{_TABLES_FORMAT}|{babel.__version__}".encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return settings.cache_dir() / "names" / f"tables-{digest.hexdigest()[:20]}.json"
+
+
+def _tables_to_json(tables: _Tables) -> dict[str, Any]:
+    position = {entity.id: number for number, entity in enumerate(tables.entities)}
+    return {
+        "format": _TABLES_FORMAT,
+        "entities": [[e.id, e.kind, e.english, {k: list(v) for k, v in e.names.items()}] for e in tables.entities],
+        "names": {lang: {key: position[e.id] for key, e in index.items()} for lang, index in tables.names.items()},
+        "latin": {key: [position[e.id] for e in found] for key, found in tables.latin.items()},
+        "calendar": {lang: {key: list(v) for key, v in words.items()} for lang, words in tables.calendar.items()},
+    }
+
+
+def _tables_from_json(data: dict[str, Any]) -> _Tables:
+    if data.get("format") != _TABLES_FORMAT:
+        raise ValueError(f"format {data.get('format')!r}")
+    found = tuple(
+        Entity(str(id_), str(kind), str(english), {k: tuple(map(str, v)) for k, v in names.items()})
+        for id_, kind, english, names in data["entities"]
+    )
+    return _Tables(
+        found,
+        {lang: {key: found[n] for key, n in index.items()} for lang, index in data["names"].items()},
+        {key: tuple(found[n] for n in ns) for key, ns in data["latin"].items()},
+        {lang: {key: (str(kind), int(n)) for key, (kind, n) in words.items()} for lang, words in data["calendar"].items()},
+    )
+
+
+def _store(path: Path, data: dict[str, Any]) -> None:
+    """Write `path` whole or not at all (a temporary file renamed into place), so that
+    concurrent runs never read half a file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".tables-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        log.info("could not keep the name tables in %s (%s); they are built at every run", path, exc)

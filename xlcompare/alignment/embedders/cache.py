@@ -123,6 +123,26 @@ class CachedEmbedder:
                 self.progress(stats)
         return np.stack([rows[t] for t in texts]).astype(np.float32, copy=False)
 
+    def holds(self, texts: list[str]) -> bool:
+        """Whether every one of `texts` has its vector here, in memory or on disk (a lookup,
+        nothing is counted or loaded)."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if not missing:
+            return True
+        if self._store is None:
+            return False
+        return len(self._read(missing)) == len(missing)
+
+    def start_loading(self, texts: list[str]) -> bool:
+        """Start loading the inner embedder's model in the background (when it can) unless
+        every one of `texts` is already held here, so that the work a caller does next
+        overlaps the load. Returns whether it started."""
+        start = getattr(self.inner, "start_loading", None)
+        if start is None or self.holds(texts):
+            return False
+        start()
+        return True
+
     def signature(self) -> dict[str, Any]:
         # The cache does not change a single number, so it is invisible in the signature.
         return self.inner.signature()
