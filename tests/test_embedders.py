@@ -362,3 +362,17 @@ def test_the_model_loads_early_only_when_vectors_are_missing(tmp_path):
     assert later.start_loading(["a", "z"]) and later.inner.loads_started == 1
     # an embedder that cannot load early is left alone
     assert not CachedEmbedder(HashEmbedder()).start_loading(["a"])
+
+
+def test_a_comparison_starts_the_model_loading_once_and_not_for_cached_vectors(tmp_path):
+    import xlcompare
+    from xlcompare.article.model import Article
+
+    left = Article(text="The first sentence is here. The second one follows it.", language="en")
+    right = Article(text="Der erste Satz steht hier. Der zweite folgt ihm.", language="de")
+    first = CachedEmbedder(LoadingHashEmbedder(), directory=tmp_path)
+    xlcompare.compare(left, right, embedder=first)
+    assert first.inner.loads_started == 1
+    again = CachedEmbedder(LoadingHashEmbedder(), directory=tmp_path)
+    xlcompare.compare(left, right, embedder=again)
+    assert again.inner.loads_started == 0  # every segment's vector was on disk

@@ -81,6 +81,7 @@ class CachedEmbedder:
         self.stats = EmbeddingStats()
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._key_prefix: bytes | None = None
+        self._loading = False
         self._store = _VectorStore(self.directory / DATABASE_NAME) if self.directory is not None else None
 
     def embed(self, texts: list[str]) -> np.ndarray:
@@ -138,9 +139,10 @@ class CachedEmbedder:
         every one of `texts` is already held here, so that the work a caller does next
         overlaps the load. Returns whether it started."""
         start = getattr(self.inner, "start_loading", None)
-        if start is None or self.holds(texts):
+        if start is None or self._loading or self.holds(texts):
             return False
         start()
+        self._loading = True
         return True
 
     def signature(self) -> dict[str, Any]:
