@@ -77,25 +77,12 @@ def test_trivial_inputs(units, expected) -> None:
 
 
 def scipy_partitions(similarity: np.ndarray, initial: list[list[int]], threshold: float) -> list[list[int]]:
-    """UPGMA by scipy on distances that make the starting clusters form first (0 inside one,
-    offset - similarity across), cut where the mean similarity falls below the threshold."""
-    hierarchy = pytest.importorskip("scipy.cluster.hierarchy")
-    distance_module = pytest.importorskip("scipy.spatial.distance")
-    order = np.array([i for group in initial for i in group])
-    sim = np.asarray(similarity, dtype=np.float64)[np.ix_(order, order)]
-    offset = float(sim.max()) + 1.0
-    distance = offset - sim
-    start = 0
-    for group in initial:
-        distance[start : start + len(group), start : start + len(group)] = 0.0
-        start += len(group)
-    np.fill_diagonal(distance, 0.0)
-    tree = hierarchy.linkage(distance_module.squareform(distance, checks=False), method="average")
-    labels = hierarchy.fcluster(tree, offset - threshold, criterion="distance")
-    clusters: dict[int, list[int]] = {}
-    for index, label in zip(order.tolist(), labels.tolist()):
-        clusters.setdefault(label, []).append(index)
-    return sorted((sorted(c) for c in clusters.values()), key=lambda c: c[0])
+    """UPGMA by scipy, as themes.py used it until its import time was found out (the
+    benchmark keeps that version to time it against)."""
+    pytest.importorskip("scipy.cluster.hierarchy")
+    from benchmarks.bench_themes import scipy_average_linkage
+
+    return scipy_average_linkage(similarity, initial, threshold)
 
 
 @pytest.mark.parametrize("seed", range(6))
