@@ -809,9 +809,10 @@ _finished = False
 
 
 def main() -> None:
-    """The `xlcompare` program. After a compare that succeeded, the process ends at once (os._exit) once stdout, stderr and the log are flushed: tearing down the
-    interpreter (the embedding or translation model, numpy, every module's objects) takes
-    0.2-0.3 s, a tenth of comparing two short articles, and does nothing a later run needs.
+    """The `xlcompare` program. After a compare that succeeded, the process ends at once
+    (os._exit) once stdout, stderr and the log are flushed: tearing down the interpreter (the
+    embedding model, numpy, every module's objects) takes 0.2-0.3 s, a tenth of comparing two
+    short articles, and does nothing a later run needs.
     Everything it writes is complete by then (reports are written atomically, each cache
     write is its own committed SQLite transaction). Other commands (corpus starts workers)
     end normally, and so does any failure."""

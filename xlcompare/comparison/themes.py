@@ -14,8 +14,8 @@ How it works, and why:
   shared topics apart). Without translations the grouping is only as cross-lingual as the
   embedder: with multilingual-e5-small, Hindi and Persian segments rarely meet.
 - Clustering. Average-linkage agglomerative clustering on cosine similarity (UPGMA, by the
-  nearest-neighbour chain; deterministic), merging while the mean similarity between two clusters is at least
-  `threshold`. A distance threshold, not a fixed number of topics: two short articles may
+  nearest-neighbour chain; deterministic), merging while the mean similarity between two
+  clusters is at least `threshold`. A distance threshold, not a fixed number of topics: two short articles may
   share one topic or five.
 - Topics of a single segment fold into one "other" group.
 - Labels. With both sides translated, a topic is labelled by the English of its most central
