@@ -16,9 +16,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "xlcompare"
 # Lowest first. A module may import its own package and any package of a lower rank; packages
 # of one rank do not import each other.
 RANKS = {
-    # settings reads environment variables and nothing else: lang keeps its name tables in
-    # the cache folder it names.
-    "settings": -1,
+    # Leaves that lang uses: settings reads environment variables (lang keeps its name tables
+    # in the cache folder it names), whole_file writes one file whole.
+    "settings": -1, "whole_file": -1,
     "version": 0, "errors": 0, "views": 0, "lang": 0, "locks": 0,
     "batching": 1, "ct2": 1,
     "article": 2,

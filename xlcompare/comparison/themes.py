@@ -201,25 +201,6 @@ def rank_keywords(
     return [words[i] for i in order[:top]]
 
 
-def topic_keywords(
-    texts: Sequence[str],
-    topic_vectors: np.ndarray,
-    side_texts: Sequence[str],
-    side_vectors: np.ndarray,
-    embedder: Any,
-    language: str,
-    top: int = KEYWORDS_PER_SIDE,
-) -> list[str]:
-    """`candidate_words` of one topic ranked by `rank_keywords`, its words embedded here
-    (group_themes embeds the words of all topics at once instead)."""
-    from xlcompare.alignment.embed import embed_texts
-
-    words = candidate_words(texts, side_texts, language)
-    if not words:
-        return []
-    return rank_keywords(words, embed_texts(words, embedder), topic_vectors, side_vectors, top)
-
-
 def group_themes(
     left: TranslatedArticle,
     right: TranslatedArticle,

@@ -19,8 +19,6 @@ import functools
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -314,17 +312,10 @@ def _tables_from_json(data: dict[str, Any]) -> _Tables:
 
 
 def _store(path: Path, data: dict[str, Any]) -> None:
-    """Write `path` whole or not at all (a temporary file renamed into place), so that
-    concurrent runs never read half a file."""
+    """Write `path` whole or not at all, so that concurrent runs never read half a file."""
+    from xlcompare.whole_file import write_whole
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".tables-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_whole(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     except OSError as exc:
         log.info("could not keep the name tables in %s (%s); they are built at every run", path, exc)

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -41,6 +40,7 @@ from xlcompare.alignment.embedders.e5_file import E5ModelFile, TokenizerTables, 
 from xlcompare.alignment.embedders.e5_tokenizer import E5Tokenizer
 from xlcompare.batching import available_cores, plan_parallel_batches
 from xlcompare.errors import MissingDependencyError, ModelLoadError
+from xlcompare.whole_file import write_whole
 
 log = logging.getLogger(__name__)
 
@@ -464,10 +464,7 @@ def file_sha256(path: Path, models_dir: Path | None = None) -> str:
     known = known if isinstance(known, dict) else {}
     known[key] = digest
     try:
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        temporary = memo.with_name(f"{memo.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(known, indent=1), encoding="utf-8")
-        os.replace(temporary, memo)
+        write_whole(memo, json.dumps(known, indent=1).encode("utf-8"))
     except OSError as exc:  # a read-only cache only costs the hashing next time
         log.debug("could not remember the digest of %s (%s)", path, exc)
     return digest
