@@ -298,3 +298,34 @@ def test_a_compare_piped_to_stdout_arrives_whole(tmp_path):
     assert report["left"]["segments"] and report["right"]["segments"]
     assert b"said by one side only" not in done.stdout
     assert b"related passage" in done.stderr  # the last warning, printed after the report
+
+
+def test_a_compare_imports_no_pydantic(tmp_path):
+    """typer 0.29 and later import pydantic to check every option, 0.1 s of each start
+    (pyproject.toml pins typer below it): a whole `compare` must not import it."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    seeds = sorted((root / "seeds").glob("*.txt"))
+    # The CLI leaves through os._exit after a compare, past atexit: report the modules there.
+    code = """
+import os, sys
+leave = os._exit
+def report(status):
+    print(sorted(m for m in sys.modules if m.split(".")[0] == "pydantic"), flush=True)
+    leave(status)
+os._exit = report
+from xlcompare.cli import main
+sys.argv = ["xlcompare", "compare", *sys.argv[1:3], "--no-translate", "-o", "out.json"]
+main()
+"""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(root), os.environ.get("PYTHONPATH"))))}
+    done = subprocess.run(
+        [sys.executable, "-c", code, *map(str, seeds)], capture_output=True, text=True, env=env,
+        timeout=300, cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "out.json").stat().st_size > 0
+    assert done.stdout.strip().splitlines()[-1] == "[]"
