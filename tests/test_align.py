@@ -356,7 +356,10 @@ def test_nothing_to_align(embedder):
 def test_results_are_deterministic_and_serialisable(embedder):
     left_items, right_items = build_written_pair(3)
     left, right = segments([t for t, _ in left_items]), segments([t for t, _ in right_items])
-    first = align_segments(left, right, embedder).to_dict()
+    # Both from vectors computed here: the session's cache may hold some of these texts from
+    # other tests, embedded in other batches (CTranslate2 moves a vector by up to 2e-5 with
+    # its batch), and the results are compared to the last bit.
+    first = align_segments(left, right, CachedEmbedder(embedder.inner)).to_dict()
     second = align_segments(left, right, CachedEmbedder(load_embedder(embedder.name))).to_dict()
     assert first == second
     assert first["parameters"]["embedder"]["embedder"] == embedder.name

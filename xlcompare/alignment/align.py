@@ -41,7 +41,7 @@ from xlcompare.alignment.knn import DEFAULT_BLOCK_SIZE
 from xlcompare.alignment.model import Alignment
 from xlcompare.alignment.ordered import DEFAULT_ORDERED, OrderedPass, OrderedSettings
 from xlcompare.alignment.result import AlignmentResult
-from xlcompare.alignment.side import AlignmentSide
+from xlcompare.alignment.side import AlignmentSide, embed_together
 from xlcompare.alignment.state import Aligner
 from xlcompare.segments.model import Segment
 
@@ -128,8 +128,11 @@ def align_segments(
         k=k, threshold=threshold, min_z=min_z, max_group=max_group, block_size=block_size,
     )
     if left_side.segments and right_side.segments:
+        # One call per article: an article's sentence vectors then never depend on what it
+        # is compared with (a batch moves them in the last digits), so a corpus run, which
+        # embeds each article once for all its pairs, writes the reports `compare` writes.
         for side in (left_side, right_side):
-            side.embed_singles(embedder)
+            (side.singles,) = embed_together([(side, [(i, 1) for i in range(len(side))])], embedder)
         _run(aligner, ordered, grow_min_gain)
 
     left_ids, right_ids = left_side.ids, right_side.ids

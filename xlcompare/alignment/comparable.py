@@ -125,8 +125,7 @@ class ComparablePass:
                     wanted[name].add(unit)
             if not wanted["left"] and not wanted["right"]:
                 return
-            aligner.embed_windows(self.left, self.right, wanted["left"])
-            aligner.embed_windows(self.right, self.left, wanted["right"])
+            aligner.embed_windows_of_both(wanted["left"], wanted["right"])
             grown_any = False
             for link in sorted(mine, key=lambda x: (-x.margin, x.left, x.right)):
                 best: tuple[float, float, str, Unit] | None = None
@@ -172,17 +171,18 @@ class ComparablePass:
         """
         aligner = self.aligner
         options: list[tuple[float, float, str, Unit, int]] = []
-        for name, side, other, other_used in (
-            ("left", self.left, self.right, aligner.used_right),
-            ("right", self.right, self.left, aligner.used_left),
-        ):
-            free_others = [p for p in range(len(other)) if not other_used[p]]
+        sides = (("left", self.left, self.right, aligner.used_right),
+                 ("right", self.right, self.left, aligner.used_left))
+        free = {name: [p for p in range(len(other)) if not other_used[p]] for name, _, other, other_used in sides}
+        runs = {name: self.runs_with_a_partner(side, other.singles[free[name]]) if free[name] else set()
+                for name, side, other, _ in sides}
+        aligner.embed_windows_of_both(runs["left"], runs["right"])
+        for name, side, other, _ in sides:
+            free_others = free[name]
             if not free_others:
                 continue
-            units = self.runs_with_a_partner(side, other.singles[free_others])
-            aligner.embed_windows(side, other, units)
             candidates = other.singles[free_others]
-            for unit in sorted(units):
+            for unit in sorted(runs[name]):
                 window = side.windows[unit]
                 cosines = candidates @ window.vector
                 best = int(np.argmax(cosines))

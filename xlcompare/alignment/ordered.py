@@ -291,8 +291,7 @@ class OrderedPass:
                             wanted["left"].add(left)
                         if q > 1:
                             wanted["right"].add(right)
-        aligner.embed_windows(self.left, self.right, wanted["left"])
-        aligner.embed_windows(self.right, self.left, wanted["right"])
+        aligner.embed_windows_of_both(wanted["left"], wanted["right"])
 
 
 class _BandContrasts:

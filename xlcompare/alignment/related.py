@@ -91,8 +91,9 @@ def find_related(
           for span in split_clauses(s)]
     if len(lc) < 2 or len(rc) < 2:
         return []
-    a = embedder.embed([left_text[s:e] for _, (s, e) in lc])
-    b = embedder.embed([right_text[s:e] for _, (s, e) in rc])
+    # One call for both sides: a call has a fixed cost and shares its batches among workers.
+    both = embedder.embed([left_text[s:e] for _, (s, e) in lc] + [right_text[s:e] for _, (s, e) in rc])
+    a, b = both[: len(lc)], both[len(lc) :]
     k = max(1, min(k, len(lc), len(rc)))
     l_idx, l_cos = top_k_similar(a, b, k)
     r_idx, r_cos = top_k_similar(b, a, k)

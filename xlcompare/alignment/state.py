@@ -11,7 +11,7 @@ import numpy as np
 from xlcompare.alignment.embedders.base import Embedder
 from xlcompare.alignment.knn import cosine_moments
 from xlcompare.alignment.margin import ratio_margin
-from xlcompare.alignment.side import AlignmentSide, Unit, contrast
+from xlcompare.alignment.side import AlignmentSide, Unit, contrast, embed_windows_together
 
 
 @dataclass(frozen=True)
@@ -101,8 +101,12 @@ class Aligner:
         return [row for a, row in sorted(best_right_of.items())
                 if best_left_of[int(cand.b[row])] == a]
 
-    def embed_windows(self, side: AlignmentSide, other: AlignmentSide, units: set[Unit]) -> None:
-        side.embed_windows(units, other, self.embedder, self.k, self.block_size)
+    def embed_windows_of_both(self, left: set[Unit], right: set[Unit]) -> None:
+        """Windows of both sides, in one embedder call (see `side.embed_together`)."""
+        embed_windows_together(
+            [(self.left, left, self.right), (self.right, right, self.left)],
+            self.embedder, self.k, self.block_size,
+        )
 
     def pair_scores(self, left: Unit, right: Unit) -> tuple[float, float, float]:
         """(cosine, ratio margin, contrast) of two embedded units."""
@@ -126,7 +130,9 @@ class Aligner:
         the two articles' lengths."""
         ratios = [self.right.lengths[b] / max(self.left.lengths[a], 1.0) for a, b in pairs]
         if len(ratios) >= 3:
-            self.length_ratio = float(np.median(ratios))
+            # np.median's own arithmetic, without the 16 ms import of numpy.ma it triggers.
+            ordered, middle = sorted(ratios), len(ratios) // 2
+            self.length_ratio = float(ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2)
         else:
             total = self.right.lengths.sum() / max(self.left.lengths.sum(), 1.0)
             self.length_ratio = float(total) if total > 0 else 1.0
