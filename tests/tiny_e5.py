@@ -43,7 +43,10 @@ def write_tiny_e5(path: Path, texts: Iterable[str], seed: int = 0) -> Path:
         # The pieces the real tokenizer picks for these texts, and every single character of
         # them so that the tiny tokenizer has choices to make (and never needs <unk>).
         wanted = {0, 1, 2, 3}
-        ids = tokenizer._ids  # noqa: SLF001 - a test helper reading the real vocabulary
+        ids: dict[str, int] = {}  # single characters' pieces (the first id of a string wins)
+        for index, piece in enumerate(tables.pieces):
+            if len(piece) == 1:
+                ids.setdefault(piece, index)
         for text in ["query: x", *texts]:
             content = tokenizer.content_ids("query: " + text)
             wanted.update(content)

