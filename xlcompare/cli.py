@@ -520,6 +520,8 @@ def compare(
             targets.check_location(Path(output))
         if output != targets.STDOUT:
             targets.check_targets([(Path(output), "the report")], [left, right])
+        # The embedding model loads in the background while the articles are read.
+        vectors = api.open_embedder(embedder, preload=True)
         articles = []
         for path, lang, date in ((left, left_lang, left_date), (right, right_lang, right_date)):
             article = api.load_article(
@@ -547,7 +549,7 @@ def compare(
         with err.status("aligning", spinner="dots") as status:
             progress = _EmbeddingProgress(status)
             result = api.compare(
-                sides[0], sides[1], embedder=embedder, embed_window=embed_window, progress=progress
+                sides[0], sides[1], embedder=vectors, embed_window=embed_window, progress=progress
             )
         progress.finish()
         text = comparison_renderer(chosen)(result)

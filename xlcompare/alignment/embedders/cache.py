@@ -134,12 +134,12 @@ class CachedEmbedder:
             return False
         return len(self._read(missing)) == len(missing)
 
-    def start_loading(self, texts: list[str]) -> bool:
+    def start_loading(self, texts: list[str] | None = None) -> bool:
         """Start loading the inner embedder's model in the background (when it can) unless
         every one of `texts` is already held here, so that the work a caller does next
-        overlaps the load. Returns whether it started."""
+        overlaps the load; with no `texts`, whatever is held. Returns whether it started."""
         start = getattr(self.inner, "start_loading", None)
-        if start is None or self._loading or self.holds(texts):
+        if start is None or self._loading or (texts is not None and self.holds(texts)):
             return False
         start()
         self._loading = True
