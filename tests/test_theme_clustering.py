@@ -8,6 +8,8 @@ the larger cases.
 """
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -141,3 +143,47 @@ print(sorted(m for m in sys.modules if m == "scipy" or m.startswith("scipy.")))
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_stop_words_are_kept_per_language_in_the_cache_folder(tmp_path, monkeypatch):
+    """Importing stopwordsiso parses every language's list (0.05 s): a language's list is read
+    once, then from the cache folder; a damaged copy is made again, an unwritable folder costs
+    only time."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import stopwordsiso
+
+    from xlcompare.comparison import themes
+
+    monkeypatch.setenv("XLCOMPARE_CACHE_DIR", str(tmp_path))
+    expected = {"hi": frozenset(w.lower() for w in stopwordsiso.stopwords("hi")), "xx": frozenset()}
+    themes.stop_words.cache_clear()
+    try:
+        for language, words in expected.items():
+            assert themes.stop_words(language) == words
+        (saved,) = (tmp_path / "stopwords").glob("hi-*.json")
+        root = Path(__file__).resolve().parents[1]
+        code = ("import sys\nfrom xlcompare.comparison.themes import stop_words\n"
+                "print(len(stop_words('hi')), 'stopwordsiso' in sys.modules)")
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(root), os.environ.get("PYTHONPATH"))))}
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+        assert done.stdout.split() == [str(len(expected["hi"])), "False"], done.stderr[-2000:]
+
+        for damage in (b"", b"[1, 2]", b"\xff\xfe{"):
+            saved.write_bytes(damage)
+            themes.stop_words.cache_clear()
+            assert themes.stop_words("hi") == expected["hi"]
+        assert json.loads(saved.read_bytes()) == sorted(expected["hi"])
+
+        def unwritable(path, data):
+            raise PermissionError(13, "Permission denied", str(path))
+
+        saved.unlink()
+        monkeypatch.setattr(themes, "write_whole", unwritable)
+        themes.stop_words.cache_clear()
+        assert themes.stop_words("hi") == expected["hi"] and not saved.exists()
+    finally:
+        themes.stop_words.cache_clear()

@@ -33,19 +33,24 @@ segments together get no themes (and a warning) rather than a slow report.
 """
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from xlcompare import settings
 from xlcompare.alignment.model import Alignment
 from xlcompare.comparison.model import ThemeGroup
 from xlcompare.lang.scripts import LETTER_RUN
 from xlcompare.segments.model import Segment
 from xlcompare.translation.model import TranslatedArticle
+from xlcompare.whole_file import write_whole
 
 DEFAULT_THRESHOLD = 0.2
 DEFAULT_MAX_SEGMENTS = 3000
@@ -158,10 +163,39 @@ def _sum_runs(matrix: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.
 
 @lru_cache(maxsize=None)
 def stop_words(language: str) -> frozenset[str]:
-    """The stopwords-iso list of an ISO 639-1 language (empty for a language it lacks)."""
+    """The stopwords-iso list of an ISO 639-1 language (empty for a language it lacks).
+
+    Importing stopwordsiso parses its lists of every language, 0.05 s of each comparison, so
+    a language's list is kept in the cache folder once read, under a name that changes with
+    the package's data file. A damaged or unwritable copy only costs that time again."""
+    path = _stop_words_path(language)
+    if path is not None:
+        try:
+            words = json.loads(path.read_bytes())
+            if isinstance(words, list) and all(isinstance(w, str) for w in words):
+                return frozenset(words)
+        except (OSError, ValueError):
+            pass
     import stopwordsiso
 
-    return frozenset(w.lower() for w in stopwordsiso.stopwords(language)) if stopwordsiso.has_lang(language) else frozenset()
+    found = frozenset(w.lower() for w in stopwordsiso.stopwords(language)) if stopwordsiso.has_lang(language) else frozenset()
+    if path is not None:
+        try:
+            write_whole(path, json.dumps(sorted(found), ensure_ascii=False).encode("utf-8"))
+        except OSError:
+            pass
+    return found
+
+
+def _stop_words_path(language: str) -> Path | None:
+    spec = importlib.util.find_spec("stopwordsiso")
+    if not language.isalnum() or spec is None or spec.origin is None:
+        return None
+    try:
+        data = Path(spec.origin).with_name("stopwords-iso.json").stat()
+    except OSError:
+        return None
+    return settings.cache_dir() / "stopwords" / f"{language}-{data.st_size}-{data.st_mtime_ns}.json"
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
