@@ -329,3 +329,21 @@ main()
     assert done.returncode == 0, done.stderr[-2000:]
     assert (tmp_path / "out.json").stat().st_size > 0
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_status_spinner_is_drawn_only_on_a_terminal(monkeypatch):
+    import io
+
+    from rich.console import Console
+    from rich.status import Status
+
+    from xlcompare import cli as cli_module
+
+    monkeypatch.setattr(cli_module, "err", Console(file=io.StringIO(), force_terminal=False))
+    with cli_module._status("aligning") as status:
+        assert not isinstance(status, Status)
+        status.update("embedding: 3 texts")
+    assert cli_module.err.file.getvalue() == ""
+    monkeypatch.setattr(cli_module, "err", Console(file=io.StringIO(), force_terminal=True))
+    with cli_module._status("aligning") as status:
+        assert isinstance(status, Status)

@@ -245,6 +245,22 @@ class _Progress:
         self._progress.update(self._task, completed=done, total=total)
 
 
+class _NoStatus:
+    def update(self, *args: object, **kwargs: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def _status(text: str) -> Iterator[Any]:
+    """A spinner on a terminal's status line; elsewhere nothing (rich's status and its
+    spinners took 15 ms to import for a line nobody sees)."""
+    if not err.is_terminal:
+        yield _NoStatus()
+        return
+    with err.status(text, spinner="dots") as status:
+        yield status
+
+
 # Embedding that takes less than this shows no progress line.
 EMBEDDING_PROGRESS_AFTER_S = 1.0
 
@@ -546,7 +562,7 @@ def compare(
                         ) from exc
             else:
                 sides.append(api.untranslated(article, split=split.value))
-        with err.status("aligning", spinner="dots") as status:
+        with _status("aligning") as status:
             progress = _EmbeddingProgress(status)
             result = api.compare(
                 sides[0], sides[1], embedder=vectors, embed_window=embed_window, progress=progress
