@@ -418,7 +418,6 @@ def write_ctranslate2_model(model_file: E5ModelFile, output: Path, quantization:
 # JSON), scores, normalisation map and the pieces' groups (e5_tokenizer.PieceGroups) in an
 # .npz file.
 TOKENIZER_TABLES = "e5-tokenizer.npz"
-_GROUP_ARRAYS = ("group_keys", "group_bounds", "group_ids", "group_text", "group_text_bounds", "longest")
 # Changes with the grouping (e5_tokenizer.piece_key): groups saved otherwise are made again.
 GROUP_FORMAT = 1
 
