@@ -182,7 +182,9 @@ def test_stop_words_are_kept_per_language_in_the_cache_folder(tmp_path, monkeypa
             raise PermissionError(13, "Permission denied", str(path))
 
         saved.unlink()
-        monkeypatch.setattr(themes, "write_whole", unwritable)
+        import xlcompare.whole_file
+
+        monkeypatch.setattr(xlcompare.whole_file, "write_whole", unwritable)
         themes.stop_words.cache_clear()
         assert themes.stop_words("hi") == expected["hi"] and not saved.exists()
     finally:

@@ -6,9 +6,16 @@ several files committed together, have their own module (report/atomic.py).
 """
 from __future__ import annotations
 
+import json
+import logging
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def write_whole(path: Path, data: bytes) -> None:
@@ -22,3 +29,25 @@ def write_whole(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def kept_json(
+    path: Path | None, build: Callable[[], T], *, what: str,
+    dump: Callable[[T], Any] = lambda value: value, load: Callable[[Any], T] = lambda data: data,
+) -> T:
+    """`load` of the JSON in `path` when it reads back, else `build()`, kept in `path` as the
+    JSON of `dump` of it (written whole). `load` raises ValueError, KeyError, TypeError or
+    IndexError on data it cannot use: such a file is built again. A cache that cannot be
+    written only costs the time; `path` None keeps nothing."""
+    if path is not None and path.is_file():
+        try:
+            return load(json.loads(path.read_bytes()))
+        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+            log.info("rebuilding %s: %s does not read back (%s)", what, path, exc)
+    value = build()
+    if path is not None:
+        try:
+            write_whole(path, json.dumps(dump(value), ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        except OSError as exc:
+            log.info("could not keep %s in %s (%s); they are made at every run", what, path, exc)
+    return value

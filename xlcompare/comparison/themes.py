@@ -34,7 +34,6 @@ segments together get no themes (and a warning) rather than a slow report.
 from __future__ import annotations
 
 import importlib.util
-import json
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -50,7 +49,7 @@ from xlcompare.comparison.model import ThemeGroup
 from xlcompare.lang.scripts import LETTER_RUN
 from xlcompare.segments.model import Segment
 from xlcompare.translation.model import TranslatedArticle
-from xlcompare.whole_file import write_whole
+from xlcompare.whole_file import kept_json
 
 DEFAULT_THRESHOLD = 0.2
 DEFAULT_MAX_SEGMENTS = 3000
@@ -168,23 +167,20 @@ def stop_words(language: str) -> frozenset[str]:
     Importing stopwordsiso parses its lists of every language, 0.05 s of each comparison, so
     a language's list is kept in the cache folder once read, under a name that changes with
     the package's data file. A damaged or unwritable copy only costs that time again."""
-    path = _stop_words_path(language)
-    if path is not None:
-        try:
-            words = json.loads(path.read_bytes())
-            if isinstance(words, list) and all(isinstance(w, str) for w in words):
-                return frozenset(words)
-        except (OSError, ValueError):
-            pass
-    import stopwordsiso
+    def read() -> frozenset[str]:
+        import stopwordsiso
 
-    found = frozenset(w.lower() for w in stopwordsiso.stopwords(language)) if stopwordsiso.has_lang(language) else frozenset()
-    if path is not None:
-        try:
-            write_whole(path, json.dumps(sorted(found), ensure_ascii=False).encode("utf-8"))
-        except OSError:
-            pass
-    return found
+        if not stopwordsiso.has_lang(language):
+            return frozenset()
+        return frozenset(w.lower() for w in stopwordsiso.stopwords(language))
+
+    return kept_json(_stop_words_path(language), read, what=f"the {language} stop words", dump=sorted, load=_word_set)
+
+
+def _word_set(data: Any) -> frozenset[str]:
+    if not isinstance(data, list) or not all(isinstance(word, str) for word in data):
+        raise ValueError("not a list of words")
+    return frozenset(data)
 
 
 def _stop_words_path(language: str) -> Path | None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -251,16 +250,9 @@ class _Tables:
 
 @functools.cache
 def _tables() -> _Tables:
-    path = _tables_path()
-    if path is not None and path.is_file():
-        try:
-            return _tables_from_json(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
-            log.info("rebuilding the name tables: %s does not read back (%s)", path, exc)
-    tables = _build_tables()
-    if path is not None:
-        _store(path, _tables_to_json(tables))
-    return tables
+    from xlcompare.whole_file import kept_json
+
+    return kept_json(_tables_path(), _build_tables, what="the name tables", dump=_tables_to_json, load=_tables_from_json)
 
 
 def _build_tables() -> _Tables:
@@ -310,12 +302,3 @@ def _tables_from_json(data: dict[str, Any]) -> _Tables:
         {lang: {key: (str(kind), int(n)) for key, (kind, n) in words.items()} for lang, words in data["calendar"].items()},
     )
 
-
-def _store(path: Path, data: dict[str, Any]) -> None:
-    """Write `path` whole or not at all, so that concurrent runs never read half a file."""
-    from xlcompare.whole_file import write_whole
-
-    try:
-        write_whole(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-    except OSError as exc:
-        log.info("could not keep the name tables in %s (%s); they are built at every run", path, exc)
