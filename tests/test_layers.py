@@ -31,7 +31,7 @@ RANKS = {
     "notebook": 7,
     "corpus": 8,
     "api": 9,
-    "cli": 10, "__init__": 10, "__main__": 11,
+    "cli": 10, "__init__": 10, "launch": 10.5, "__main__": 11,
 }
 # Data models: plain dataclasses that every layer passes around. They import other models and
 # the neutral base, never the code that computes, renders or tabulates them.

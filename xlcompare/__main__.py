@@ -1,4 +1,4 @@
 """`python -m xlcompare` runs the command line, like the `xlcompare` script."""
-from xlcompare.cli import main
+from xlcompare.launch import main
 
 main()

@@ -217,6 +217,8 @@ def _setup_logging(verbose: bool) -> None:
         handlers=[_LineHandler()],
         force=True,
     )
+    if _early is not None:
+        _early.pass_on_logs()
 
 
 class _Progress:
@@ -537,7 +539,9 @@ def compare(
         if output != targets.STDOUT:
             targets.check_targets([(Path(output), "the report")], [left, right])
         # The embedding model loads in the background while the articles are read.
-        vectors = api.open_embedder(embedder, preload=True)
+        vectors = _early_embedder(embedder)
+        if vectors is None:
+            vectors = api.open_embedder(embedder, preload=True)
         articles = []
         for path, lang, date in ((left, left_lang, left_date), (right, right_lang, right_date)):
             article = api.load_article(
@@ -824,16 +828,30 @@ def _main(
 # Set by a command whose work is all written and that left nothing running (compare): the
 # process may then end without Python's finalisation.
 _finished = False
+# What the program's entry (xlcompare.launch.Early) started before the command line was
+# parsed: an embedder already loading, for the --embedder it guessed.
+_early: Any = None
 
 
-def main() -> None:
-    """The `xlcompare` program. After a compare that succeeded, the process ends at once
+def _early_embedder(name: str) -> Any:
+    """The embedder the entry started, if the parsed --embedder is the one it guessed."""
+    if _early is None or _early.name != name:
+        return None
+    embedder, _early.embedder = _early.embedder, None
+    return embedder
+
+
+def main(early: Any = None) -> None:
+    """The `xlcompare` program (through xlcompare.launch, which may pass an embedder it has
+    started loading: `early`). After a compare that succeeded, the process ends at once
     (os._exit) once stdout, stderr and the log are flushed: tearing down the interpreter (the
     embedding model, numpy, every module's objects) takes 0.2-0.3 s, a tenth of comparing two
     short articles, and does nothing a later run needs.
     Everything it writes is complete by then (reports are written atomically, each cache
     write is its own committed SQLite transaction). Other commands (corpus starts workers)
     end normally, and so does any failure."""
+    global _early
+    _early = early
     try:
         app()
     except SystemExit as exc:
