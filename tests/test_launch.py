@@ -135,7 +135,8 @@ leave = os._exit
 def report(status):
     import ctypes, json
     cli = sys.modules["xlcompare.cli"]
-    libraries = sorted({line.split()[-1] for line in open("/proc/self/maps") if "openblas" in line.lower()})
+    maps = "/proc/self/maps"  # Linux: the shared libraries this process has loaded
+    libraries = sorted({line.split()[-1] for line in open(maps) if "openblas" in line.lower()}) if os.path.exists(maps) else []
     threads = None
     for path in libraries:
         library = ctypes.CDLL(path)
