@@ -27,6 +27,7 @@ pytest.importorskip("ctranslate2", reason="e5-ct2 needs the [fast] extra")
 
 from xlcompare.alignment.embedders.e5_ctranslate2 import (  # noqa: E402
     GROUP_FORMAT,
+    PIECES,
     TOKENIZER_TABLES,
     E5CTranslate2Embedder,
     Vocabulary,
@@ -235,19 +236,34 @@ def test_a_tokenizer_builds_only_the_groups_its_texts_need(model_file):
     assert sum(map(len, tokenizer._tables.values())) < len(model_file.tokenizer.pieces) / 20  # noqa: SLF001
 
 
-def test_tables_saved_before_the_groups_get_them_once(model_file, tmp_path):
-    """A conversion made by an earlier version has no groups in its file: they are made at
-    the first load and written there, and an unwritable folder only costs that time again."""
+def test_a_conversion_of_an_earlier_version_is_brought_up_to_date_once(model_file, tmp_path, monkeypatch):
+    """Earlier conversions have no groups in the tokenizer's file and the pieces in
+    CTranslate2's vocabulary file: the first load groups them and moves the pieces to their
+    own file; an unwritable folder only costs that time again."""
+    from xlcompare.alignment.embedders import e5_ctranslate2
+
     directory = save_tables_like_a_conversion(model_file, tmp_path)
-    path = directory / TOKENIZER_TABLES
+    path, pieces_file, vocabulary_file = directory / TOKENIZER_TABLES, directory / PIECES, directory / "vocabulary.txt"
+    pieces = list(model_file.tokenizer.pieces)
+    assert vocabulary_file.read_text(encoding="utf-8").splitlines() == pieces[:4]  # <s> <pad> </s> <unk>
+    assert pieces_file.read_text(encoding="utf-8").split("\n")[:-1] == pieces
     with np.load(path) as data:
         old = {name: data[name] for name in data.files if not name.startswith("group_") and name != "longest"}
         assert int(data["group_format"][0]) == GROUP_FORMAT
-    np.savez(path, **old)
+
+    def make_it_old() -> None:
+        np.savez(path, **old)
+        vocabulary_file.write_bytes(pieces_file.read_bytes())
+        pieces_file.unlink()
+
+    make_it_old()
     loaded = load_tokenizer_tables(directory)
-    assert_same_groups(loaded.groups, PieceGroups.of(model_file.tokenizer.pieces))
+    assert list(loaded.tables.pieces) == pieces
+    assert_same_groups(loaded.groups, PieceGroups.of(pieces))
     with np.load(path) as data:
         assert {"group_keys", "group_bounds", "group_ids", "group_text", "group_text_bounds", "longest"} <= set(data.files)
+    assert vocabulary_file.read_text(encoding="utf-8").splitlines() == pieces[:4]
+    assert pieces_file.read_text(encoding="utf-8").split("\n")[:-1] == pieces
     assert_same_groups(load_tokenizer_tables(directory).groups, loaded.groups)
 
     with np.load(path) as data:  # groups of another format are made again too
@@ -255,13 +271,48 @@ def test_tables_saved_before_the_groups_get_them_once(model_file, tmp_path):
                           "group_ids": data["group_ids"][::-1]})
     assert_same_groups(load_tokenizer_tables(directory).groups, loaded.groups)
 
-    np.savez(path, **old)
-    directory.chmod(0o500)
-    try:
-        again = load_tokenizer_tables(directory)
-    finally:
-        directory.chmod(0o700)
+    make_it_old()
+
+    def unwritable(path, data):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(e5_ctranslate2, "write_whole", unwritable)
+    again = load_tokenizer_tables(directory)
     assert_same_groups(again.groups, loaded.groups)
+    assert list(again.tables.pieces) == pieces and not pieces_file.exists()
+
+
+def test_the_encoder_loads_with_freed_memory_kept(tiny_model, tmp_path, monkeypatch):
+    """glibc keeps what CTranslate2 frees before the encoder allocates anything
+    (xlcompare.allocator; without it a fresh process embedded up to 25% slower)."""
+    from xlcompare import allocator
+
+    asked = []
+    monkeypatch.setattr(allocator, "keep_freed_memory", lambda: asked.append(True) or True)
+    embedder = E5CTranslate2Embedder(model_path=tiny_model, models_dir=tmp_path, threads=1)
+    embedder.embed(TINY_TEXTS[:1])
+    assert asked == [True]
+
+
+def test_the_encoder_reads_ids_past_its_short_vocabulary_file(tiny_model, tmp_path):
+    """CTranslate2's vocabulary file of a conversion stops after the special tokens, and the
+    ids past it give exactly the vectors a full vocabulary file gives."""
+    short = E5CTranslate2Embedder(model_path=tiny_model, models_dir=tmp_path / "short", threads=1)
+    vectors = short.embed(TINY_TEXTS)
+    directory = short._converted.path  # noqa: SLF001
+    assert len((directory / "vocabulary.txt").read_text(encoding="utf-8").splitlines()) == 4
+    assert max(i for windows in short.token_windows(TINY_TEXTS) for w in windows for i in w) > 4
+    full = tmp_path / "full"
+    shutil.copytree(directory, full)
+    with E5ModelFile(tiny_model) as model_file:
+        spare = model_file.config.vocabulary_rows - len(model_file.tokenizer.pieces)
+        names = list(model_file.tokenizer.pieces) + [f"<xlcompare-unused-{i}>" for i in range(spare)]
+    (full / "vocabulary.txt").write_text("\n".join(names) + "\n", encoding="utf-8")
+    import ctranslate2
+
+    encoder = ctranslate2.Encoder(str(full), device="cpu", compute_type="int8", inter_threads=1, intra_threads=1)
+    short._encoder = encoder  # noqa: SLF001
+    np.testing.assert_array_equal(short.embed(TINY_TEXTS), vectors)
 
 
 def test_a_vocabulary_reads_its_lines_lazily_and_exactly():

@@ -19,7 +19,7 @@ RANKS = {
     # Leaves that lang uses: settings reads environment variables (lang keeps its name tables
     # in the cache folder it names), whole_file writes one file whole.
     "settings": -1, "whole_file": -1,
-    "version": 0, "errors": 0, "views": 0, "lang": 0, "locks": 0,
+    "version": 0, "errors": 0, "views": 0, "lang": 0, "locks": 0, "allocator": 0,
     "batching": 1, "ct2": 1,
     "article": 2,
     "segments": 3,

