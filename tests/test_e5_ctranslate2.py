@@ -294,6 +294,28 @@ def test_the_encoder_loads_with_freed_memory_kept(tiny_model, tmp_path, monkeypa
     assert asked == [True]
 
 
+def test_each_worker_runs_a_batch_before_the_encoder_is_used(tiny_model, tmp_path, monkeypatch):
+    """The load warms every worker up (oneDNN's kernels, the first buffers) before the encoder
+    is published, so the first real batch does not pay for it; the vectors do not change."""
+    calls = []
+
+    class Counting:
+        def __init__(self, encoder):
+            self.encoder = encoder
+
+        def forward_batch(self, ids):
+            calls.append(ids)
+            return self.encoder.forward_batch(ids)
+
+    reference = E5CTranslate2Embedder(model_path=tiny_model, models_dir=tmp_path, threads=2).embed(TINY_TEXTS)
+    embedder = E5CTranslate2Embedder(model_path=tiny_model, models_dir=tmp_path, threads=2)
+    new_encoder = embedder._new_encoder  # noqa: SLF001
+    monkeypatch.setattr(embedder, "_new_encoder", lambda: Counting(new_encoder()))
+    embedder.load()
+    assert len(calls) == 2 and all(len(batch) == 1 and len(batch[0]) == 3 for batch in calls)
+    np.testing.assert_array_equal(embedder.embed(TINY_TEXTS), reference)
+
+
 def test_the_encoder_reads_ids_past_its_short_vocabulary_file(tiny_model, tmp_path):
     """CTranslate2's vocabulary file of a conversion stops after the special tokens, and the
     ids past it give exactly the vectors a full vocabulary file gives."""

@@ -186,7 +186,7 @@ class E5CTranslate2Embedder:
             self._tokenizer = E5Tokenizer(saved.tables, saved.positions, saved.groups)
             self._tokenizer_ready.set()
             try:
-                self._encoder = encoder.result()
+                loaded = encoder.result()
             except (RuntimeError, ValueError) as exc:
                 if self._converted.fresh:
                     raise ModelLoadError(
@@ -196,7 +196,9 @@ class E5CTranslate2Embedder:
                 # A cached conversion damaged on disk or written by another build: redo it once.
                 log.warning("Cached conversion %s does not load (%s); converting again.", self._converted.path, exc)
                 self._converted = reconvert(self._converted, self.compute_type, self.models_dir)
-                self._encoder = self._new_encoder()
+                loaded = self._new_encoder()
+            self._warm_up(loaded)
+            self._encoder = loaded
         self.load_seconds = time.perf_counter() - started
         log.info(
             "loaded the %s embedder (CTranslate2 %s, %s, %d worker(s)) in %.2f s",
@@ -220,6 +222,17 @@ class E5CTranslate2Embedder:
             inter_threads=self.threads,
             intra_threads=1,
         )
+
+    def _warm_up(self, encoder: Any) -> None:
+        # Each worker's first batch pays for oneDNN's kernel generation and its first buffers
+        # (20-30 ms more than the next, measured): paid here, by a three-token batch per
+        # worker, which a background load does while the caller still reads its articles.
+        assert self._tokenizer is not None
+        ids = [[self._tokenizer.bos, self._tokenizer.unk, self._tokenizer.eos]]
+        if self.threads == 1:
+            encoder.forward_batch(ids)
+        else:
+            list(self._workers().map(lambda _: encoder.forward_batch(ids), range(self.threads)))
 
     @property
     def dim(self) -> int:
