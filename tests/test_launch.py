@@ -81,6 +81,28 @@ def test_nothing_starts_early_where_the_model_would_have_to_be_converted_first(m
     assert launch.start_embedder(["compare", "a.txt", "b.txt"]) is None
 
 
+def test_an_early_start_that_fails_leaves_the_cli_to_meet_the_error(monkeypatch):
+    """Whatever fails before the command line is parsed fails again inside the CLI, which
+    reports it in one line; logging is left as it was."""
+    from xlcompare import api
+    from xlcompare.alignment.embedders.e5_ctranslate2 import E5CTranslate2Embedder
+
+    def fail(*args, **kwargs):
+        raise OSError("no room for the cache")
+
+    monkeypatch.setattr(E5CTranslate2Embedder, "is_converted", lambda self: True)
+    monkeypatch.setattr(api, "open_embedder", fail)
+    entered = []
+    monkeypatch.setattr(cli, "main", lambda early=None: entered.append(early))
+    monkeypatch.setattr(sys, "argv", ["xlcompare", "compare", "a.txt", "b.txt"])
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")  # numpy is imported already here
+    launch.main()
+    assert entered == [None]
+    package = logging.getLogger("xlcompare")
+    assert package.propagate and package.level == logging.NOTSET
+    assert not any(isinstance(h, launch._HeldRecords) for h in package.handlers)  # noqa: SLF001
+
+
 def test_is_converted_looks_without_converting(tmp_path, default_embedder_model):
     from xlcompare.alignment.embedders.e5_ctranslate2 import E5CTranslate2Embedder
 

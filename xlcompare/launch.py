@@ -31,7 +31,10 @@ _HELP = {"--help", "-h", "--version"}
 def main() -> None:
     args = sys.argv[1:]
     limit_blas_threads(args, os.environ)
-    early = start_embedder(args)
+    try:
+        early = start_embedder(args)
+    except Exception:  # noqa: BLE001 - the CLI meets it again where it reports errors in one line
+        early = None
     from xlcompare import cli
 
     cli.main(early=early)
@@ -101,9 +104,13 @@ def start_embedder(args: list[str]) -> Early | None:
         return None
     held = _HeldRecords()
     held.hold()
-    from xlcompare import api
+    try:
+        from xlcompare import api
 
-    return Early(name, api.open_embedder(embedder, preload=True), held)
+        return Early(name, api.open_embedder(embedder, preload=True), held)
+    except BaseException:
+        held.pass_on()
+        raise
 
 
 class _HeldRecords(logging.Handler):
