@@ -95,10 +95,12 @@ def start_embedder(args: list[str]) -> Early | None:
     from xlcompare.settings import DEFAULT_EMBEDDER
 
     name = guessed_embedder(args, DEFAULT_EMBEDDER)
-    if name != "e5-ct2":
+    if name is None:
         return None
     from xlcompare.alignment.embedders.e5_ctranslate2 import E5CTranslate2Embedder
 
+    if name != E5CTranslate2Embedder.name:
+        return None
     embedder = E5CTranslate2Embedder()
     if not embedder.is_converted():
         return None

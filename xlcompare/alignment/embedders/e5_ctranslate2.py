@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from xlcompare import ct2, settings
+from xlcompare import allocator, ct2, settings
 from xlcompare.alignment.embedders.e5_file import E5ModelFile, TokenizerTables, bundled_model_path
 from xlcompare.alignment.embedders.e5_tokenizer import E5Tokenizer, PieceGroups
 from xlcompare.batching import available_cores, plan_parallel_batches
@@ -209,12 +209,10 @@ class E5CTranslate2Embedder:
     def _new_encoder(self) -> Any:
         import ctranslate2
 
-        from xlcompare.allocator import keep_freed_memory
-
         assert self._converted is not None
         # Without it, whether CTranslate2's buffers are faulted in again at every batch
         # depended on what the process had allocated before (up to 25% of the speed).
-        keep_freed_memory()
+        allocator.keep_freed_memory()
         return ctranslate2.Encoder(
             str(self._converted.path),
             device="cpu",
